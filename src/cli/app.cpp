@@ -1,0 +1,76 @@
+#include "cli/app.h"
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "cli/cmd_mem.h"
+#include "cli/common.h"
+
+namespace memsnap {
+namespace {
+
+// `memsnap --mem ...` is hidumper's spelling of `memsnap mem ...`; with no subcommand, any
+// option other than --help/--version also means `mem` (`memsnap --smaps FILE`).
+std::vector<std::string> normalise_args(int argc, char** argv, const CLI::App& app) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    bool has_subcommand = false;
+    for (const std::string& a : args) {
+        if (a == "--") break;
+        for (const CLI::App* sub : app.get_subcommands({})) {
+            if (sub->get_name() == a) has_subcommand = true;
+        }
+    }
+    bool wants_mem = false;
+    std::vector<std::string> out;
+    for (const std::string& a : args) {
+        if (a == "--mem") {
+            wants_mem = true;
+            continue;
+        }
+        out.push_back(a);
+    }
+    if (!has_subcommand && (wants_mem || (!out.empty() && out.front() != "--help" &&
+                                          out.front() != "-h" && out.front() != "--version")))
+        out.insert(out.begin(), "mem");
+    return out;
+}
+
+}  // namespace
+
+int run_memsnap(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);
+    CLI::App app{
+        "memsnap: where a process's memory went, and what grew between two moments.\n"
+        "Reads /proc only; never stops or attaches to the process it looks at."};
+    app.name("memsnap");
+    app.set_version_flag("--version", MEMSNAP_VERSION);
+    app.require_subcommand(0, 1);
+    int exit_code = kExitOk;
+    register_mem_command(app, exit_code);
+    app.footer(
+        "Exit status: 0 ok, 1 a diff/watch threshold was crossed, 2 usage error, 3 process not\n"
+        "found or gone, 4 permission denied, 5 malformed input file, 6 other I/O error.\n");
+
+    std::vector<std::string> args = normalise_args(argc, argv, app);
+    if (args.empty()) {
+        std::fputs(app.help().c_str(), stdout);
+        return kExitUsage;
+    }
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+    try {
+        app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? kExitOk : kExitUsage;
+    } catch (const Error& e) {
+        print_error(e.what());
+        return exit_code_for(e.kind());
+    } catch (const std::exception& e) {
+        print_error(e.what());
+        return kExitIo;
+    }
+    return exit_code;
+}
+
+}  // namespace memsnap

@@ -1,0 +1,58 @@
+#include "cli/common.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace memsnap {
+
+int exit_code_for(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::Usage:
+            return kExitUsage;
+        case ErrorKind::NotFound:
+            return kExitNotFound;
+        case ErrorKind::Permission:
+            return kExitPermission;
+        case ErrorKind::Malformed:
+            return kExitMalformed;
+        case ErrorKind::Io:
+            return kExitIo;
+    }
+    return kExitIo;
+}
+
+void add_common_options(CLI::App& cmd, CommonOptions& options,
+                        const std::vector<std::string>& formats) {
+    cmd.add_option("--proc-root", options.proc_root,
+                   "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) instead of /proc")
+        ->type_name("DIR");
+    cmd.add_option("--format", options.format, "Output format")
+        ->check(CLI::IsMember(formats))
+        ->type_name("FORMAT");
+    cmd.add_flag("--human", options.human, "Print sizes as KiB/MiB/GiB instead of kB");
+}
+
+void write_stdout(std::string_view text) {
+    const char* p = text.data();
+    std::size_t left = text.size();
+    while (left > 0) {
+        ssize_t n = ::write(STDOUT_FILENO, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EPIPE) return;
+            throw Error(ErrorKind::Io, std::string("cannot write to standard output: ") +
+                                           std::strerror(errno));
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+}
+
+void print_error(std::string_view message) {
+    std::fprintf(stderr, "memsnap: %.*s\n", static_cast<int>(message.size()), message.data());
+}
+
+}  // namespace memsnap

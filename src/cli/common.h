@@ -1,0 +1,40 @@
+#pragma once
+// What every subcommand shares: the options common to all, exit codes, output helpers.
+#include <CLI/CLI.hpp>
+#include <string>
+#include <string_view>
+
+#include "model/error.h"
+
+namespace memsnap {
+
+// Exit codes (man/memsnap.1, EXIT STATUS).
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitThreshold = 1,  // diff/watch: a leak threshold was crossed
+    kExitUsage = 2,
+    kExitNotFound = 3,
+    kExitPermission = 4,
+    kExitMalformed = 5,
+    kExitIo = 6,
+};
+
+int exit_code_for(ErrorKind kind);
+
+struct CommonOptions {
+    std::string proc_root = "/proc";
+    std::string format = "table";
+    bool human = false;
+};
+
+// Adds --proc-root, --format (restricted to `formats`) and --human to `cmd`.
+void add_common_options(CLI::App& cmd, CommonOptions& options,
+                        const std::vector<std::string>& formats);
+
+// Writes `text` to stdout; a closed pipe (memsnap ... | head) is not an error.
+void write_stdout(std::string_view text);
+
+// Prints "memsnap: <message>" on stderr.
+void print_error(std::string_view message);
+
+}  // namespace memsnap

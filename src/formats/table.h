@@ -1,0 +1,22 @@
+#pragma once
+// The hidumper-style memory table (shared/reference/hidumper-mem-output.txt) of a Snapshot.
+#include <string>
+
+#include "model/snapshot.h"
+
+namespace memsnap {
+
+struct TableOptions {
+    bool human = false;  // KiB/MiB/GiB with one decimal instead of kB
+};
+
+// Renders the table for one process: the header, one row per category (hidumper's rows
+// always, others when non-zero), the Total row (Pss Total = rows' Pss + Total SwapPss), then
+// the "native heap:" breakdown. Heap Size/Alloc/Free are printed as "-": they live inside
+// the process's allocator and cannot be read from outside.
+std::string render_mem_table(const Snapshot& snap, const TableOptions& options = {});
+
+// Formats a size given in kB for a table cell: "1234" or, with human, "1.2 MiB".
+std::string format_kb(uint64_t kb, bool human);
+
+}  // namespace memsnap

@@ -1,0 +1,22 @@
+#include "model/error.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace memsnap {
+
+Error error_from_errno(int err, const std::string& what, const std::string& path) {
+    std::string msg = what + " " + path + ": " + std::strerror(err);
+    switch (err) {
+        case ENOENT:
+        case ESRCH:
+            return Error(ErrorKind::NotFound, msg);
+        case EACCES:
+        case EPERM:
+            return Error(ErrorKind::Permission, msg);
+        default:
+            return Error(ErrorKind::Io, msg);
+    }
+}
+
+}  // namespace memsnap

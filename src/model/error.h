@@ -1,0 +1,30 @@
+#pragma once
+// The one error type of memsnap. Readers throw it with a kind and a one-line message that
+// names the file, line or PID; src/cli maps the kind to an exit code (see man/memsnap.1).
+#include <stdexcept>
+#include <string>
+
+namespace memsnap {
+
+enum class ErrorKind {
+    Usage,       // bad arguments: exit 2
+    NotFound,    // no such process, or it went away while being read: exit 3
+    Permission,  // not allowed to read a process's files: exit 4
+    Malformed,   // an input file is not what it claims to be: exit 5
+    Io,          // any other system error (full disk, ...): exit 6
+};
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    ErrorKind kind() const { return kind_; }
+
+private:
+    ErrorKind kind_;
+};
+
+// Builds the Error for a failed system call on `path` from its errno: ENOENT/ESRCH -> NotFound,
+// EACCES/EPERM -> Permission, anything else -> Io. `what` says what was being done ("open").
+Error error_from_errno(int err, const std::string& what, const std::string& path);
+
+}  // namespace memsnap

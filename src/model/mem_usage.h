@@ -1,0 +1,35 @@
+#pragma once
+// MemUsage: the smaps counters memsnap adds up, in kB exactly as the kernel prints them.
+#include <cstdint>
+
+namespace memsnap {
+
+struct MemUsage {
+    uint64_t size = 0;
+    uint64_t rss = 0;
+    uint64_t pss = 0;
+    uint64_t shared_clean = 0;
+    uint64_t shared_dirty = 0;
+    uint64_t private_clean = 0;
+    uint64_t private_dirty = 0;
+    uint64_t swap = 0;
+    uint64_t swap_pss = 0;
+
+    MemUsage& operator+=(const MemUsage& o) {
+        size += o.size;
+        rss += o.rss;
+        pss += o.pss;
+        shared_clean += o.shared_clean;
+        shared_dirty += o.shared_dirty;
+        private_clean += o.private_clean;
+        private_dirty += o.private_dirty;
+        swap += o.swap;
+        swap_pss += o.swap_pss;
+        return *this;
+    }
+    // Unique set size: memory only this process maps.
+    uint64_t uss() const { return private_clean + private_dirty; }
+    bool operator==(const MemUsage&) const = default;
+};
+
+}  // namespace memsnap

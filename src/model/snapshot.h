@@ -1,0 +1,101 @@
+#pragma once
+// Snapshot: everything memsnap knows about one process at one moment (DESIGN.md section 5).
+// Filled by procfs/collect.h, written and read by formats/snapshot_json.h, compared by diff/.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/category.h"
+#include "model/mem_usage.h"
+
+namespace memsnap {
+
+inline constexpr int kSnapshotSchemaMajor = 1;
+inline constexpr const char* kSnapshotSchema = "memsnap.snapshot/1";
+
+// Fields of /proc/PID/status, sizes in kB.
+struct ProcessStatus {
+    std::string name;
+    int64_t pid = 0;
+    uint32_t uid = 0;
+    uint64_t vm_peak = 0;
+    uint64_t vm_size = 0;
+    uint64_t vm_hwm = 0;
+    uint64_t vm_rss = 0;
+    uint64_t rss_anon = 0;
+    uint64_t rss_file = 0;
+    uint64_t rss_shmem = 0;
+    uint64_t vm_swap = 0;
+    uint64_t threads = 0;
+    bool operator==(const ProcessStatus&) const = default;
+};
+
+// One sub-row of the "native heap:" breakdown ("jemalloc heap", "heap", ...).
+struct NativeHeapRow {
+    std::string name;
+    MemUsage usage;
+    bool operator==(const NativeHeapRow&) const = default;
+};
+
+// Open descriptors, from readlink of /proc/PID/fd/*.
+struct FdSummary {
+    uint64_t num = 0;
+    std::map<std::string, uint64_t> by_type;
+    std::string top_fd_type;
+    uint64_t top_fd_num = 0;
+    bool operator==(const FdSummary&) const = default;
+};
+
+// Threads, from /proc/PID/task/*/comm.
+struct ThreadSummary {
+    uint64_t num = 0;
+    std::map<std::string, uint64_t> by_name;
+    bool operator==(const ThreadSummary&) const = default;
+};
+
+// dmabuf buffers of the process, each buffer (inode) once, in kB.
+struct DmaSummary {
+    uint64_t total = 0;     // every buffer held, mapped or not
+    uint64_t mapped = 0;    // buffers mapped into the address space (the dmabuf row)
+    uint64_t unmapped = 0;  // held through a descriptor only (the Graph row)
+    std::map<std::string, uint64_t> by_exporter;
+    bool operator==(const DmaSummary&) const = default;
+};
+
+// GPU memory, in kB: DRM clients from fdinfo (each drm-client-id once) and GPU device mappings.
+struct GpuSummary {
+    uint64_t total = 0;     // drm-total-* (or drm-memory-*) summed over clients and regions
+    uint64_t resident = 0;  // drm-resident-* summed
+    uint64_t mapped = 0;    // Rss of /dev/kgsl*, /dev/mali*, /dev/dri/*, /dev/nvidia* mappings
+    bool operator==(const GpuSummary&) const = default;
+};
+
+// From /proc/meminfo, in kB.
+struct SystemMemory {
+    uint64_t total = 0;
+    uint64_t free = 0;
+    uint64_t available = 0;
+    bool operator==(const SystemMemory&) const = default;
+};
+
+struct Snapshot {
+    int64_t time_ms = 0;  // Unix time in milliseconds
+    int64_t pid = 0;
+    uint64_t starttime = 0;  // /proc/PID/stat field 22: tells a process from a reused PID
+    std::string name;
+    uint32_t uid = 0;
+    CategoryUsage categories;
+    std::vector<NativeHeapRow> native_heap;  // sub-rows of the native heap row, largest first
+    ProcessStatus status;
+    FdSummary fd;
+    ThreadSummary thread;
+    DmaSummary dma;
+    GpuSummary gpu;
+    SystemMemory system;
+
+    MemUsage total() const { return categories.total(); }
+    bool operator==(const Snapshot&) const = default;
+};
+
+}  // namespace memsnap

@@ -1,0 +1,47 @@
+#include "procfs/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "model/error.h"
+
+namespace memsnap {
+
+int open_proc_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) throw error_from_errno(errno, "cannot open", path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Error(ErrorKind::Malformed, path + ": not a regular file");
+    }
+    return fd;
+}
+
+FdGuard::~FdGuard() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void read_small_file(const std::string& path, std::string& out, std::size_t limit) {
+    FdGuard fd(open_proc_file(path));
+    out.clear();
+    char buf[8192];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw error_from_errno(errno, "cannot read", path);
+        }
+        if (n == 0) break;
+        if (out.size() + static_cast<std::size_t>(n) > limit) {
+            throw Error(ErrorKind::Malformed,
+                        path + ": larger than " + std::to_string(limit) + " bytes");
+        }
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace memsnap

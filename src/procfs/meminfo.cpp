@@ -1,0 +1,50 @@
+#include "procfs/meminfo.h"
+
+#include <charconv>
+
+#include "model/error.h"
+#include "procfs/file.h"
+
+namespace memsnap {
+
+std::optional<uint64_t> MemInfo::get(std::string_view key) const {
+    for (const auto& [k, v] : entries) {
+        if (k == key) return v;
+    }
+    return std::nullopt;
+}
+
+MemInfo parse_meminfo(std::string_view text, std::string_view display_name) {
+    MemInfo info;
+    uint64_t line_no = 0;
+    while (!text.empty()) {
+        std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        ++line_no;
+        if (line.empty()) continue;
+        auto fail = [&](const char* what) {
+            throw Error(ErrorKind::Malformed, std::string(display_name) + ":" +
+                                                  std::to_string(line_no) + ": " + what);
+        };
+        std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0) fail("expected 'Key: value kB'");
+        std::string_view value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+        uint64_t v = 0;
+        auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (ec != std::errc() || ptr == value.data()) fail("expected a number");
+        std::string_view rest(ptr, static_cast<std::size_t>(value.data() + value.size() - ptr));
+        if (!(rest.empty() || rest == " kB")) fail("expected 'kB' after the number");
+        info.entries.emplace_back(std::string(line.substr(0, colon)), v);
+    }
+    return info;
+}
+
+MemInfo read_meminfo(const std::string& path) {
+    std::string text;
+    read_small_file(path, text);
+    return parse_meminfo(text, path);
+}
+
+}  // namespace memsnap

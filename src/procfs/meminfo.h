@@ -1,0 +1,23 @@
+#pragma once
+// Reader for /proc/meminfo: `Key:   value kB` lines, in kB.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace memsnap {
+
+struct MemInfo {
+    std::vector<std::pair<std::string, uint64_t>> entries;  // in file order
+    // The value of `key` in kB, nullopt when the file has no such key.
+    std::optional<uint64_t> get(std::string_view key) const;
+};
+
+// Parses meminfo text. A line with no ':' or a value that is not a number throws
+// Error(Malformed, "FILE:LINE: ...").
+MemInfo parse_meminfo(std::string_view text, std::string_view display_name);
+MemInfo read_meminfo(const std::string& path);
+
+}  // namespace memsnap

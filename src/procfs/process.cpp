@@ -1,0 +1,99 @@
+#include "procfs/process.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+
+#include "model/error.h"
+#include "procfs/file.h"
+
+namespace memsnap {
+namespace {
+
+bool parse_pid(std::string_view s, int64_t& pid) {
+    if (s.empty() || s.size() > 10) return false;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), pid);
+    return ec == std::errc() && ptr == s.data() + s.size() && pid > 0;
+}
+
+}  // namespace
+
+std::string ProcRoot::pid_path(int64_t pid, std::string_view file) const {
+    std::string p = dir;
+    p += '/';
+    p += std::to_string(pid);
+    p += '/';
+    p += file;
+    return p;
+}
+
+std::string ProcRoot::path(std::string_view file) const {
+    std::string p = dir;
+    p += '/';
+    p += file;
+    return p;
+}
+
+bool has_process(const ProcRoot& root, int64_t pid) {
+    struct stat st {};
+    return ::stat(root.pid_path(pid, "").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::vector<int64_t> list_pids(const ProcRoot& root) {
+    std::vector<int64_t> pids;
+    DIR* d = ::opendir(root.dir.c_str());
+    if (d == nullptr) throw error_from_errno(errno, "cannot list", root.dir);
+    while (dirent* e = ::readdir(d)) {
+        int64_t pid = 0;
+        if (parse_pid(e->d_name, pid)) pids.push_back(pid);
+    }
+    ::closedir(d);
+    std::sort(pids.begin(), pids.end());
+    return pids;
+}
+
+int64_t resolve_process(const ProcRoot& root, std::string_view spec) {
+    int64_t pid = 0;
+    if (parse_pid(spec, pid)) {
+        if (!has_process(root, pid))
+            throw Error(ErrorKind::NotFound, "no process " + std::string(spec));
+        return pid;
+    }
+    if (spec == "self") {
+        char buf[64];
+        std::string link = root.path("self");
+        ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
+        if (n <= 0 || !parse_pid(std::string_view(buf, static_cast<std::size_t>(n)), pid))
+            throw Error(ErrorKind::NotFound, "no process 'self' under " + root.dir);
+        return pid;
+    }
+    if (spec.empty() || spec.find('/') != std::string_view::npos)
+        throw Error(ErrorKind::Usage, "not a PID or process name: '" + std::string(spec) + "'");
+    std::vector<int64_t> matches;
+    std::string comm;
+    for (int64_t p : list_pids(root)) {
+        try {
+            read_small_file(root.pid_path(p, "comm"), comm, 4096);
+        } catch (const Error&) {
+            continue;  // gone or unreadable: not a candidate
+        }
+        while (!comm.empty() && comm.back() == '\n') comm.pop_back();
+        if (comm == spec) matches.push_back(p);
+    }
+    if (matches.empty())
+        throw Error(ErrorKind::NotFound, "no process named '" + std::string(spec) + "'");
+    if (matches.size() > 1) {
+        std::string list;
+        for (int64_t p : matches) list += (list.empty() ? "" : ", ") + std::to_string(p);
+        throw Error(ErrorKind::Usage, "'" + std::string(spec) + "' matches " +
+                                          std::to_string(matches.size()) +
+                                          " processes: " + list + "; give a PID");
+    }
+    return matches.front();
+}
+
+}  // namespace memsnap

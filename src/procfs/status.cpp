@@ -1,0 +1,133 @@
+#include "procfs/status.h"
+
+#include <charconv>
+
+#include "model/error.h"
+#include "procfs/file.h"
+
+namespace memsnap {
+namespace {
+
+[[noreturn]] void malformed(std::string_view file, uint64_t line, const std::string& what) {
+    throw Error(ErrorKind::Malformed,
+                std::string(file) + ":" + std::to_string(line) + ": " + what);
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// Parses a decimal number, optionally followed by " kB", and nothing else.
+bool leading_number(std::string_view s, uint64_t& out) {
+    s = trim(s);
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    if (ec != std::errc() || ptr == s.data()) return false;
+    std::string_view rest = trim(std::string_view(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr)));
+    return rest.empty() || rest == "kB";
+}
+
+}  // namespace
+
+ProcessStatus parse_status(std::string_view text, std::string_view display_name) {
+    ProcessStatus st;
+    uint64_t line_no = 0;
+    while (!text.empty()) {
+        std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        ++line_no;
+        if (line.empty()) continue;
+        std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos) malformed(display_name, line_no, "expected 'Key: value'");
+        std::string_view key = line.substr(0, colon);
+        std::string_view value = line.substr(colon + 1);
+        if (key == "Name") {
+            // The name is everything after the tab; it may contain spaces.
+            if (!value.empty() && value.front() == '\t') value.remove_prefix(1);
+            st.name = std::string(value);
+            continue;
+        }
+        uint64_t* field = nullptr;
+        if (key == "Pid") {
+            uint64_t v = 0;
+            if (!leading_number(value, v)) malformed(display_name, line_no, "bad number for Pid");
+            st.pid = static_cast<int64_t>(v);
+            continue;
+        }
+        if (key == "Uid") {
+            uint64_t v = 0;
+            std::string_view first = trim(value);
+            first = first.substr(0, first.find_first_of(" \t"));
+            auto [ptr, ec] = std::from_chars(first.data(), first.data() + first.size(), v);
+            if (ec != std::errc() || ptr != first.data() + first.size() || v > UINT32_MAX)
+                malformed(display_name, line_no, "bad number for Uid");
+            st.uid = static_cast<uint32_t>(v);
+            continue;
+        }
+        if (key == "VmPeak") field = &st.vm_peak;
+        else if (key == "VmSize") field = &st.vm_size;
+        else if (key == "VmHWM") field = &st.vm_hwm;
+        else if (key == "VmRSS") field = &st.vm_rss;
+        else if (key == "RssAnon") field = &st.rss_anon;
+        else if (key == "RssFile") field = &st.rss_file;
+        else if (key == "RssShmem") field = &st.rss_shmem;
+        else if (key == "VmSwap") field = &st.vm_swap;
+        else if (key == "Threads") field = &st.threads;
+        if (field == nullptr) continue;
+        if (!leading_number(value, *field))
+            malformed(display_name, line_no, "bad number for " + std::string(key));
+    }
+    return st;
+}
+
+ProcessStatus read_status(const std::string& path) {
+    std::string text;
+    read_small_file(path, text);
+    return parse_status(text, path);
+}
+
+ProcessStat parse_stat(std::string_view text, std::string_view display_name) {
+    ProcessStat st;
+    std::size_t open = text.find('(');
+    std::size_t close = text.rfind(')');
+    if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+        malformed(display_name, 1, "expected 'pid (comm) state ...'");
+    std::string_view pid = trim(text.substr(0, open));
+    uint64_t v = 0;
+    auto [ptr, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), v);
+    if (ec != std::errc() || ptr != pid.data() + pid.size()) malformed(display_name, 1, "bad pid");
+    st.pid = static_cast<int64_t>(v);
+    st.comm = std::string(text.substr(open + 1, close - open - 1));
+    // Fields after ")" are numbered from 3 (state); starttime is field 22.
+    std::string_view rest = text.substr(close + 1);
+    int field = 2;
+    while (!rest.empty() && field < 22) {
+        while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\n')) rest.remove_prefix(1);
+        if (rest.empty()) break;
+        std::size_t sp = rest.find_first_of(" \n");
+        std::string_view tok = rest.substr(0, sp);
+        rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp);
+        ++field;
+        if (field == 3) {
+            if (tok.size() != 1) malformed(display_name, 1, "bad state field");
+            st.state = tok[0];
+        } else if (field == 22) {
+            auto [p2, ec2] = std::from_chars(tok.data(), tok.data() + tok.size(), st.starttime);
+            if (ec2 != std::errc() || p2 != tok.data() + tok.size())
+                malformed(display_name, 1, "bad starttime (field 22)");
+        }
+    }
+    if (field < 22) malformed(display_name, 1, "fewer than 22 fields");
+    return st;
+}
+
+ProcessStat read_stat(const std::string& path) {
+    std::string text;
+    read_small_file(path, text, 64 * 1024);
+    return parse_stat(text, path);
+}
+
+}  // namespace memsnap

@@ -1,0 +1,31 @@
+#pragma once
+// Readers for /proc/PID/status and /proc/PID/stat.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "model/snapshot.h"
+
+namespace memsnap {
+
+// Parses status text (`Key:\tvalue` lines). Fills Name, Pid, Uid (real), VmPeak, VmSize,
+// VmHWM, VmRSS, RssAnon, RssFile, RssShmem, VmSwap, Threads; missing keys stay zero. A line
+// with no ':' or a bad number in a used field throws Error(Malformed, "FILE:LINE: ...").
+ProcessStatus parse_status(std::string_view text, std::string_view display_name);
+// Reads and parses `path`; errors as open_proc_file and parse_status.
+ProcessStatus read_status(const std::string& path);
+
+// The fields of /proc/PID/stat that memsnap uses.
+struct ProcessStat {
+    int64_t pid = 0;
+    std::string comm;
+    char state = '?';        // R, S, D, Z (zombie), X (dead), ...
+    uint64_t starttime = 0;  // field 22, clock ticks after boot
+};
+
+// Parses stat text `pid (comm) state ...` (comm may hold spaces and parentheses). Too few
+// fields or a bad number throws Error(Malformed, "FILE:1: ...").
+ProcessStat parse_stat(std::string_view text, std::string_view display_name);
+ProcessStat read_stat(const std::string& path);
+
+}  // namespace memsnap
