@@ -1,0 +1,94 @@
+"""Shared helpers for the end-to-end tests: run the real memsnap binary, drive the C helper
+memhog (tests/helpers/memhog.c), and read what the kernel itself reports."""
+import json
+import os
+import subprocess
+import unittest
+
+MEMSNAP = os.environ.get("MEMSNAP_BIN", "../../build/memsnap")
+MEMHOG = os.environ.get("MEMHOG_BIN", "../../build/memhog")
+FIXTURES = os.environ.get("MEMSNAP_FIXTURES", os.path.join(os.path.dirname(__file__), "..", "fixtures"))
+
+
+def memsnap(*args, input=None, timeout=60):
+    """Runs memsnap with `args`; returns the CompletedProcess (text mode)."""
+    return subprocess.run([MEMSNAP, *map(str, args)], input=input, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def memsnap_json(*args):
+    """Runs memsnap with `args` and --format json; fails the test on a non-zero exit."""
+    r = memsnap(*args, "--format", "json")
+    if r.returncode != 0:
+        raise AssertionError(f"memsnap {args} exited {r.returncode}: {r.stderr}")
+    return json.loads(r.stdout)
+
+
+def kernel_kb(path, key):
+    """The `key:` value in kB of a /proc file such as smaps_rollup or status."""
+    with open(path) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise KeyError(f"{key} not in {path}")
+
+
+class Memhog:
+    """A real child process that grows memory, descriptors and threads on command.
+    Use as a context manager; each command waits for the helper's reply."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([MEMHOG], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
+        ready = self.proc.stdout.readline().split()
+        if not ready or ready[0] != "ready":
+            raise RuntimeError(f"memhog did not start: {ready}")
+        self.pid = int(ready[1])
+
+    def cmd(self, line):
+        """Sends one command; returns the reply after 'ok', raises on 'err'."""
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        reply = self.proc.stdout.readline().strip()
+        if not reply.startswith("ok"):
+            raise RuntimeError(f"memhog {line!r}: {reply!r}")
+        return reply[2:].strip()
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("exit\n")
+                self.proc.stdin.flush()
+            except BrokenPipeError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def fixture(*parts):
+    return os.path.join(FIXTURES, *parts)
+
+
+def read_tsv(path):
+    """Reads a fixture's expected-*.tsv into {row: {column: int}}."""
+    rows = {}
+    with open(path) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) == len(header):
+                rows[cells[0]] = {k: int(v) for k, v in zip(header[1:], cells[1:])}
+    return rows
+
+
+__all__ = ["memsnap", "memsnap_json", "kernel_kb", "Memhog", "fixture", "read_tsv", "unittest",
+           "MEMSNAP", "MEMHOG", "FIXTURES"]
