@@ -22,6 +22,8 @@
  *   threads N NAME   N threads sleeping until exit, named NAME-<i> (cut to 15 chars), default stacks
  *   maps N           N anonymous one-page mappings, alternately PROT_READ and PROT_READ|PROT_WRITE
  *                    (the writable ones touched) so the kernel cannot merge them
+ *   comm NAME        rename the process (main thread's comm; a test cannot write another
+ *                    process's /proc/PID/comm: the kernel answers EINVAL)  -> ok
  *   exit             exit 0 (EOF on stdin too). Unknown command -> "err unknown command: <line>".
  * Build: cc -std=c11 -Wall -Wextra -Werror -O2 -pthread memhog.c -o memhog
  */
@@ -234,6 +236,11 @@ static void run(char *line, char *out, size_t outsz) {
             p[i * page] = 1;
         }
         snprintf(out, outsz, "ok %p", (void *)p);
+    } else if (!strcmp(cmd, "comm")) {
+        char comm[16];
+        if (sscanf(line, "%*s %15s", comm) != 1) { snprintf(out, outsz, "err comm needs NAME"); return; }
+        int rc = pthread_setname_np(pthread_self(), comm);
+        if (rc != 0) snprintf(out, outsz, "err comm: %s", strerror(rc));
     } else if (!strcmp(cmd, "exit")) {
         exit(0);
     } else {
