@@ -33,8 +33,6 @@ std::string pid_str(int64_t pid) { return std::to_string(pid); }
     }
 }
 
-bool is_gone(char state) { return state == 'Z' || state == 'X' || state == 'x'; }
-
 }  // namespace
 
 int64_t unix_time_ms() {
@@ -49,21 +47,21 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
     snap.pid = pid;
     bool have_stat = false;
     bool started = false;
-    bool zombie = false;
+    bool exiting = false;
     try {
         try {
             ProcessStat st = read_stat(root.pid_path(pid, "stat"));
             have_stat = true;
             snap.starttime = st.starttime;
             snap.name = st.comm;
-            if (is_gone(st.state)) zombie = true;
+            if (st.exiting()) exiting = true;
         } catch (const Error& e) {
             // A captured tree may hold smaps alone; a live process always has stat.
             if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
         }
-        if (zombie)
+        if (exiting)
             throw Error(ErrorKind::NotFound,
-                        "process " + pid_str(pid) + " has exited (zombie, not yet reaped)");
+                        "process " + pid_str(pid) + " has exited (or is exiting)");
         started = true;
         try {
             snap.status = read_status(root.pid_path(pid, "status"));
@@ -80,7 +78,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         if (have_stat) {
             // smaps of a process that exited mid-read just ends early: check it is still there.
             ProcessStat after = read_stat(root.pid_path(pid, "stat"));
-            if (is_gone(after.state) || after.starttime != snap.starttime)
+            if (after.exiting() || after.starttime != snap.starttime)
                 throw Error(ErrorKind::NotFound,
                             "process " + pid_str(pid) + " exited while being read");
         }

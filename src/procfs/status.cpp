@@ -114,6 +114,10 @@ ProcessStat parse_stat(std::string_view text, std::string_view display_name) {
         if (field == 3) {
             if (tok.size() != 1) malformed(display_name, 1, "bad state field");
             st.state = tok[0];
+        } else if (field == 9) {
+            auto [p2, ec2] = std::from_chars(tok.data(), tok.data() + tok.size(), st.flags);
+            if (ec2 != std::errc() || p2 != tok.data() + tok.size())
+                malformed(display_name, 1, "bad flags (field 9)");
         } else if (field == 22) {
             auto [p2, ec2] = std::from_chars(tok.data(), tok.data() + tok.size(), st.starttime);
             if (ec2 != std::errc() || p2 != tok.data() + tok.size())
@@ -122,6 +126,11 @@ ProcessStat parse_stat(std::string_view text, std::string_view display_name) {
     }
     if (field < 22) malformed(display_name, 1, "fewer than 22 fields");
     return st;
+}
+
+bool ProcessStat::exiting() const {
+    constexpr uint64_t kPfExiting = 0x4;  // include/linux/sched.h
+    return state == 'Z' || state == 'X' || state == 'x' || (flags & kPfExiting) != 0;
 }
 
 ProcessStat read_stat(const std::string& path) {

@@ -20,7 +20,12 @@ struct ProcessStat {
     int64_t pid = 0;
     std::string comm;
     char state = '?';        // R, S, D, Z (zombie), X (dead), ...
+    uint64_t flags = 0;      // field 9: the kernel's PF_* flags of the main thread
     uint64_t starttime = 0;  // field 22, clock ticks after boot
+
+    // True once the process is exiting or has exited: its address space is being torn down
+    // (PF_EXITING is set before the kernel frees the mm), so its smaps is empty or truncated.
+    bool exiting() const;
 };
 
 // Parses stat text `pid (comm) state ...` (comm may hold spaces and parentheses). Too few

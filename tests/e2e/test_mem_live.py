@@ -51,7 +51,7 @@ class MemOnRealProcess(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             lines = r.stdout.splitlines()
             self.assertIn("-------------------------------[memory]-------------------------------", lines)
-            rows = [l for l in lines if l[:17].strip() and len(l) == 17 + 15 * 10]
+            rows = [l for l in lines if len(l) == 17 + 15 * 10 and l[17:].split()[0].isdigit()]
             names = [l[:17].strip() for l in rows]
             hidumper = ["GL", "Graph", "ark ts heap", "arkts-static heap", "guard", "native heap",
                         ".hap", "AnonPage other", "stack", ".db", ".so", "dev", "dmabuf", ".ttf",
@@ -68,10 +68,8 @@ class MemOnRealProcess(unittest.TestCase):
         r = memsnap("--mem", "self", "--format", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
         with Memhog() as hog:
-            # memhog is unique by name only if no other test runs one in parallel; use a
-            # renamed copy of the process name through its own comm instead.
-            with open(f"/proc/{hog.pid}/comm", "w") as f:
-                f.write(f"mh{hog.pid}")
+            # memhog is not unique by name while other tests run; give it a name of its own.
+            hog.cmd(f"comm mh{hog.pid}")
             snap = memsnap_json("--mem", f"mh{hog.pid}")
             self.assertEqual(snap["pid"], hog.pid)
 
@@ -88,20 +86,15 @@ class MemErrors(unittest.TestCase):
         self.assertIn("no process named 'no-such-process-name'", r.stderr)
 
     def test_ambiguous_name_lists_candidates(self):
-        procs = [subprocess.Popen(["sleep", "60"]) for _ in range(2)]
-        try:
-            name = f"amb{os.getpid()}"
-            for p in procs:
-                with open(f"/proc/{p.pid}/comm", "w") as f:
-                    f.write(name)
+        with Memhog() as a, Memhog() as b:
+            name = f"amb{a.pid}"
+            a.cmd(f"comm {name}")
+            b.cmd(f"comm {name}")
             r = memsnap("--mem", name)
             self.assertEqual(r.returncode, 2)
-            for p in procs:
-                self.assertIn(str(p.pid), r.stderr)
-        finally:
-            for p in procs:
-                p.kill()
-                p.wait()
+            self.assertIn(f"'{name}' matches 2 processes", r.stderr)
+            self.assertIn(str(a.pid), r.stderr)
+            self.assertIn(str(b.pid), r.stderr)
 
     def test_zombie_is_gone(self):
         p = subprocess.Popen(["true"])
