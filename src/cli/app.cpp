@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/cmd_diff.h"
 #include "cli/cmd_mem.h"
+#include "cli/cmd_snapshot.h"
 #include "cli/common.h"
 
 namespace memsnap {
@@ -48,6 +50,8 @@ int run_memsnap(int argc, char** argv) {
     app.require_subcommand(0, 1);
     int exit_code = kExitOk;
     register_mem_command(app, exit_code);
+    register_snapshot_command(app, exit_code);
+    register_diff_command(app, exit_code);
     app.footer(
         "Exit status: 0 ok, 1 a diff/watch threshold was crossed, 2 usage error, 3 process not\n"
         "found or gone, 4 permission denied, 5 malformed input file, 6 other I/O error.\n");

@@ -1,5 +1,12 @@
 #include "formats/snapshot_json.h"
 
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/error.h"
+
 namespace memsnap {
 
 nlohmann::ordered_json usage_to_json(const MemUsage& u) {
@@ -68,7 +75,194 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
          {{"total", snap.system.total},
           {"free", snap.system.free},
           {"available", snap.system.available}}},
+        {"js_runtime", snap.js_runtime},
     };
+}
+
+}  // namespace memsnap
+
+namespace memsnap {
+namespace {
+
+using nlohmann::json;
+
+// Reads fields of one JSON object, naming `path.field` in every error.
+class FieldReader {
+public:
+    FieldReader(const json& obj, std::string where, std::string path)
+        : obj_(obj), where_(std::move(where)), path_(std::move(path)) {}
+
+    const json* find(std::string_view field, bool required) const {
+        auto it = obj_.find(field);
+        if (it == obj_.end() || it->is_null()) {
+            if (required) fail(field, "missing");
+            return nullptr;
+        }
+        return &*it;
+    }
+    void u64(std::string_view field, uint64_t& out, bool required = false) const {
+        if (const json* v = find(field, required)) {
+            if (!v->is_number_unsigned()) fail(field, "expected a non-negative integer");
+            out = v->get<uint64_t>();
+        }
+    }
+    void u32(std::string_view field, uint32_t& out, bool required = false) const {
+        uint64_t v = out;
+        u64(field, v, required);
+        if (v > UINT32_MAX) fail(field, "out of range");
+        out = static_cast<uint32_t>(v);
+    }
+    void i64(std::string_view field, int64_t& out, bool required = false) const {
+        if (const json* v = find(field, required)) {
+            if (!v->is_number_integer()) fail(field, "expected an integer");
+            if (v->is_number_unsigned() && v->get<uint64_t>() > INT64_MAX)
+                fail(field, "out of range");
+            out = v->get<int64_t>();
+        }
+    }
+    void str(std::string_view field, std::string& out, bool required = false) const {
+        if (const json* v = find(field, required)) {
+            if (!v->is_string()) fail(field, "expected a string");
+            out = v->get<std::string>();
+        }
+    }
+    // A nested object; nullopt when absent and not required.
+    std::optional<FieldReader> object(std::string_view field, bool required = false) const {
+        const json* v = find(field, required);
+        if (!v) return std::nullopt;
+        if (!v->is_object()) fail(field, "expected an object");
+        return FieldReader(*v, where_, name(field));
+    }
+    // {"name": count, ...}
+    void counts(std::string_view field, std::map<std::string, uint64_t>& out) const {
+        auto sub = object(field);
+        if (!sub) return;
+        for (const auto& [key, value] : sub->obj_.items()) sub->u64(key, out[key], true);
+    }
+    void usage(MemUsage& u) const {
+        u64("pss", u.pss);
+        u64("rss", u.rss);
+        u64("size", u.size);
+        u64("shared_clean", u.shared_clean);
+        u64("shared_dirty", u.shared_dirty);
+        u64("private_clean", u.private_clean);
+        u64("private_dirty", u.private_dirty);
+        u64("swap", u.swap);
+        u64("swap_pss", u.swap_pss);
+    }
+    const json& raw() const { return obj_; }
+    std::string name(std::string_view field) const {
+        return path_.empty() ? std::string(field) : path_ + "." + std::string(field);
+    }
+    [[noreturn]] void fail(std::string_view field, std::string_view what) const {
+        throw Error(ErrorKind::Malformed, where_ + ": field " + name(field) + ": " +
+                                              std::string(what));
+    }
+
+private:
+    const json& obj_;
+    std::string where_;
+    std::string path_;
+};
+
+void check_schema(const std::string& schema, const std::string& where) {
+    constexpr std::string_view kPrefix = "memsnap.snapshot/";
+    if (!std::string_view(schema).starts_with(kPrefix))
+        throw Error(ErrorKind::Malformed,
+                    where + ": not a memsnap snapshot (schema \"" + schema + "\")");
+    std::string_view version = std::string_view(schema).substr(kPrefix.size());
+    std::string_view major = version.substr(0, version.find('.'));
+    int value = 0;
+    auto [ptr, ec] = std::from_chars(major.data(), major.data() + major.size(), value);
+    if (major.empty() || ec != std::errc() || ptr != major.data() + major.size())
+        throw Error(ErrorKind::Malformed, where + ": bad schema version \"" + schema + "\"");
+    if (value != kSnapshotSchemaMajor)
+        throw Error(ErrorKind::Malformed, where + ": unsupported schema " + schema +
+                                              " (this memsnap reads " + kSnapshotSchema + ")");
+}
+
+}  // namespace
+
+Snapshot snapshot_from_json(const json& j, std::string_view where_view) {
+    std::string where(where_view);
+    if (!j.is_object())
+        throw Error(ErrorKind::Malformed,
+                    where + ": not a snapshot (a JSON " + j.type_name() + ", expected an object)");
+    FieldReader top(j, where, "");
+    std::string schema;
+    top.str("schema", schema, true);
+    check_schema(schema, where);
+
+    Snapshot snap;
+    top.i64("time_ms", snap.time_ms, true);
+    top.i64("pid", snap.pid, true);
+    top.u64("starttime", snap.starttime, true);
+    top.str("name", snap.name, true);
+    top.u32("uid", snap.uid);
+    top.str("js_runtime", snap.js_runtime);
+
+    auto categories = top.object("categories", true);
+    for (const auto& [key, value] : categories->raw().items()) {
+        std::optional<Category> c = category_from_key(key);
+        if (!c) continue;  // a category of a newer memsnap
+        categories->object(key, true)->usage(snap.categories[*c]);
+    }
+    if (const json* native = top.find("native_heap", false)) {
+        if (!native->is_array()) top.fail("native_heap", "expected an array");
+        for (std::size_t i = 0; i < native->size(); ++i) {
+            const json& row = (*native)[i];
+            std::string path = "native_heap[" + std::to_string(i) + "]";
+            if (!row.is_object())
+                throw Error(ErrorKind::Malformed, where + ": field " + path + ": expected an object");
+            FieldReader r(row, where, path);
+            NativeHeapRow out;
+            r.str("name", out.name, true);
+            r.usage(out.usage);
+            snap.native_heap.push_back(std::move(out));
+        }
+    }
+    if (auto st = top.object("status")) {
+        ProcessStatus& s = snap.status;
+        st->str("name", s.name);
+        st->i64("pid", s.pid);
+        st->u32("uid", s.uid);
+        st->u64("vm_peak", s.vm_peak);
+        st->u64("vm_size", s.vm_size);
+        st->u64("vm_hwm", s.vm_hwm);
+        st->u64("vm_rss", s.vm_rss);
+        st->u64("rss_anon", s.rss_anon);
+        st->u64("rss_file", s.rss_file);
+        st->u64("rss_shmem", s.rss_shmem);
+        st->u64("vm_swap", s.vm_swap);
+        st->u64("threads", s.threads);
+    }
+    if (auto fd = top.object("fd")) {
+        fd->u64("num", snap.fd.num);
+        fd->counts("by_type", snap.fd.by_type);
+        fd->str("top_fd_type", snap.fd.top_fd_type);
+        fd->u64("top_fd_num", snap.fd.top_fd_num);
+    }
+    if (auto th = top.object("thread")) {
+        th->u64("num", snap.thread.num);
+        th->counts("by_name", snap.thread.by_name);
+    }
+    if (auto dma = top.object("dma")) {
+        dma->u64("total", snap.dma.total);
+        dma->u64("mapped", snap.dma.mapped);
+        dma->u64("unmapped", snap.dma.unmapped);
+        dma->counts("by_exporter", snap.dma.by_exporter);
+    }
+    if (auto gpu = top.object("gpu")) {
+        gpu->u64("total", snap.gpu.total);
+        gpu->u64("resident", snap.gpu.resident);
+        gpu->u64("mapped", snap.gpu.mapped);
+    }
+    if (auto sys = top.object("system")) {
+        sys->u64("total", snap.system.total);
+        sys->u64("free", snap.system.free);
+        sys->u64("available", snap.system.available);
+    }
+    return snap;
 }
 
 }  // namespace memsnap

@@ -93,6 +93,9 @@ struct Snapshot {
     DmaSummary dma;
     GpuSummary gpu;
     SystemMemory system;
+    // The JS runtime the process is ("node", "jsvm", ...; model/runtime.h), empty when none was
+    // recognised from its name or mapped libraries. Used by diff's `--js-heap auto`.
+    std::string js_runtime;
 
     MemUsage total() const { return categories.total(); }
     bool operator==(const Snapshot&) const = default;

@@ -6,6 +6,7 @@
 
 #include "model/accumulate.h"
 #include "model/error.h"
+#include "model/runtime.h"
 #include "procfs/meminfo.h"
 #include "procfs/status.h"
 
@@ -71,7 +72,12 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
         }
         MemoryAccumulator acc;
-        reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) { acc.add(m); });
+        std::string_view runtime = js_runtime_of_process(snap.name);
+        reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
+            acc.add(m);
+            if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
+        });
+        snap.js_runtime = std::string(runtime);
         acc.finish();
         snap.categories = acc.categories();
         snap.native_heap = acc.native_heap();

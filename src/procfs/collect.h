@@ -14,7 +14,8 @@ struct CollectOptions {
 };
 
 // Reads <pid>/stat, status and smaps (streamed through `reader`) and <root>/meminfo, and
-// returns the snapshot stamped with the current time. Errors name the PID and the file:
+// returns the snapshot stamped with the current time (js_runtime from the name and the mapped
+// libraries, model/runtime.h). Errors name the PID and the file:
 // NotFound when the process does not exist or exits while being read (its smaps would be
 // truncated, so the result would be wrong), Permission with a hint, Malformed for bad files.
 Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader,

@@ -1,0 +1,264 @@
+#include "formats/diff_render.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iterator>
+
+#include "formats/table.h"
+
+namespace memsnap {
+namespace {
+
+constexpr int kName = 22;
+constexpr int kCol = 12;
+
+std::string signed_kb(int64_t kb, bool human) {
+    uint64_t mag = kb < 0 ? static_cast<uint64_t>(-kb) : static_cast<uint64_t>(kb);
+    return (kb < 0 ? "-" : "+") + format_kb(mag, human);
+}
+
+std::string human_signed_size(int64_t kb) {
+    uint64_t mag = kb < 0 ? static_cast<uint64_t>(-kb) : static_cast<uint64_t>(kb);
+    std::string s = mag < 1024 ? fmt::format("{} KiB", mag) : format_kb(mag, true);
+    return (kb < 0 ? "-" : "+") + s;
+}
+
+std::string percent_cell(const Change& c) {
+    auto p = c.percent();
+    if (!p) return c.after == 0 ? "" : "new";
+    return fmt::format("{:+.1f} %", *p);
+}
+
+std::string percent_words(const Change& c) {
+    auto p = c.percent();
+    if (!p) return "new";
+    return fmt::format("{:+.0f} %", *p);
+}
+
+void change_row(std::string& out, std::string_view name, const Change& c, bool memory, bool human,
+                bool with_percent = true) {
+    auto cell = [&](uint64_t v) { return memory ? format_kb(v, human) : fmt::format("{}", v); };
+    std::string delta = memory ? signed_kb(c.delta(), human) : fmt::format("{:+}", c.delta());
+    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}", name, kName,
+                   cell(c.before), kCol, cell(c.after), kCol, delta, kCol);
+    if (with_percent) fmt::format_to(std::back_inserter(out), "{:>{}}", percent_cell(c), kCol);
+}
+
+nlohmann::ordered_json change_json(const Change& c) {
+    nlohmann::ordered_json j{{"before", c.before}, {"after", c.after}, {"delta", c.delta()}};
+    auto p = c.percent();
+    j["percent"] = p ? nlohmann::ordered_json(std::round(*p * 10) / 10) : nullptr;
+    return j;
+}
+
+std::string_view group_words(const GroupGrowth& g) {
+    switch (g.group) {
+        case Group::Native:
+            return g.mostly == "inferred" ? "native heap (inferred)" : "native heap";
+        case Group::Js:
+            if (g.mostly == "inferred") return "JS heap (inferred)";
+            if (g.mostly == "anon") return "JS heap (AnonPage other)";
+            return "JS heap";
+        case Group::Graphics:
+            return "graphics memory";
+        case Group::Fd:
+            return "descriptors";
+        case Group::Thread:
+            return "threads";
+    }
+    return "";
+}
+
+std::string threshold_words(Group g, const Threshold& t) {
+    std::string abs = group_is_memory(g) ? format_kb(t.absolute, true) : fmt::format("{}", t.absolute);
+    if (group_is_memory(g) && t.absolute < 1024) abs = fmt::format("{} KiB", t.absolute);
+    return fmt::format("{} {} and {:g} %", group_key(g), abs, t.percent);
+}
+
+}  // namespace
+
+std::string format_duration(int64_t ms) {
+    if (ms < 0) return "-" + format_duration(-ms);
+    if (ms < 1000) return fmt::format("{}ms", ms);
+    int64_t s = ms / 1000;
+    if (s < 10) return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);
+    if (s < 60) return fmt::format("{}s", s);
+    if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
+    if (s < 86400) return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
+    return fmt::format("{}d{:02}h", s / 86400, (s % 86400) / 3600);
+}
+
+std::string verdict_headline(const GroupGrowth& g, const Verdicts& v) {
+    std::string size = group_is_memory(g.group) ? human_signed_size(g.change.delta())
+                                                : fmt::format("{:+}", g.change.delta());
+    std::string line = fmt::format("{} {} ({}) in {}: likely {} leak", group_words(g), size,
+                                   percent_words(g.change), format_duration(v.elapsed_ms),
+                                   g.group == Group::Native     ? "native"
+                                   : g.group == Group::Js       ? "JS"
+                                   : g.group == Group::Graphics ? "graphics"
+                                   : g.group == Group::Fd       ? "fd"
+                                                                : "thread");
+    if ((g.group == Group::Fd || g.group == Group::Thread) && !g.mostly.empty())
+        line += fmt::format(", mostly {} {:+}", g.mostly, g.mostly_delta);
+    if (g.group == Group::Js) line += " [" + v.js_rule.reason + "]";
+    return line;
+}
+
+std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options) {
+    const SnapshotDiff& d = r.diff;
+    const bool human = options.human;
+    std::string out;
+    auto add = [&](std::string_view s) { out += s; };
+    const std::string& name = r.after.name.empty() ? r.before.name : r.after.name;
+    add(fmt::format("memsnap diff: pid {} ({}), {} apart: {} -> {}\n", r.after.pid, name,
+                    format_duration(d.elapsed_ms), r.before_origin, r.after_origin));
+    if (!same_process(r.before, r.after))
+        add(fmt::format("note: different processes (pid {} starttime {} -> pid {} starttime {})\n",
+                        r.before.pid, r.before.starttime, r.after.pid, r.after.starttime));
+    std::string unit = human ? "" : " (kB)";
+
+    add("\n");
+    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n",
+                   "Pss" + unit, kName, "before", kCol, "after", kCol, "delta", kCol, "%", kCol,
+                   "PrivDirty before", kCol + 6, "after", kCol, "delta", kCol);
+    auto category_row = [&](std::string_view row_name, const CategoryChange& c) {
+        change_row(out, row_name, c.pss, true, human);
+        if (c.private_dirty != c.pss) {
+            fmt::format_to(std::back_inserter(out), "{:>{}}{:>{}}{:>{}}",
+                           format_kb(c.private_dirty.before, human), kCol + 6,
+                           format_kb(c.private_dirty.after, human), kCol,
+                           signed_kb(c.private_dirty.delta(), human), kCol);
+        }
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        add("\n");
+    };
+    for (const CategoryInfo& info : category_table()) {
+        const CategoryChange& c = d[info.category];
+        if (c.pss.before == 0 && c.pss.after == 0 && c.private_dirty.before == 0 &&
+            c.private_dirty.after == 0)
+            continue;
+        category_row(info.name, c);
+    }
+    category_row("Total", d.total);
+    change_row(out, "Pss Total (+SwapPss)", d.pss_total, true, human);
+    add("\n");
+
+    add("\n");
+    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "status" + unit,
+                   kName, "before", kCol, "after", kCol, "delta", kCol, "%", kCol);
+    for (const StatusChange& s : d.status) {
+        change_row(out, s.name, s.change, s.name != "Threads", human);
+        add("\n");
+    }
+    if (d.fd_num.before != 0 || d.fd_num.after != 0) {
+        add("\n");
+        change_row(out, "descriptors", d.fd_num, false, human);
+        add("\n");
+        for (const auto& [type, c] : d.fd_by_type) {
+            if (c.before == 0 && c.after == 0) continue;
+            change_row(out, "  " + type, c, false, human);
+            add("\n");
+        }
+    }
+    if (d.thread_num.before != 0 || d.thread_num.after != 0) {
+        add("\n");
+        change_row(out, "threads", d.thread_num, false, human);
+        add("\n");
+        for (const auto& [tname, c] : d.thread_by_name) {
+            if (c.delta() == 0) continue;  // a long list of idle names says nothing
+            change_row(out, "  " + tname, c, false, human);
+            add("\n");
+        }
+    }
+    if (d.dma_total.before != 0 || d.dma_total.after != 0) {
+        change_row(out, "dma", d.dma_total, true, human);
+        add("\n");
+    }
+    if (d.gpu_total.before != 0 || d.gpu_total.after != 0) {
+        change_row(out, "gpu", d.gpu_total, true, human);
+        add("\n");
+    }
+
+    add("\n");
+    const Verdicts& v = r.verdicts;
+    if (v.flagged.empty()) {
+        add("verdict: nothing grew past its threshold (");
+        for (std::size_t i = 0; i < kGroupCount; ++i) {
+            const GroupGrowth& g = v.groups[i];
+            add((i ? ", " : "") + threshold_words(g.group, g.threshold));
+        }
+        add(")\n");
+    } else {
+        add("verdict:\n");
+        for (const GroupGrowth& g : v.flagged) add("  " + verdict_headline(g, v) + "\n");
+    }
+    add("js heap rule: " + v.js_rule.reason + "\n");
+    return out;
+}
+
+nlohmann::ordered_json diff_to_json(const DiffReport& r) {
+    using oj = nlohmann::ordered_json;
+    const SnapshotDiff& d = r.diff;
+    auto who = [](const Snapshot& s, const std::string& origin) {
+        return oj{{"origin", origin},   {"pid", s.pid},         {"starttime", s.starttime},
+                  {"name", s.name},     {"time_ms", s.time_ms}, {"js_runtime", s.js_runtime}};
+    };
+    oj categories = oj::object();
+    for (const CategoryInfo& info : category_table()) {
+        const CategoryChange& c = d[info.category];
+        categories[std::string(info.key)] = {{"pss", change_json(c.pss)},
+                                             {"private_dirty", change_json(c.private_dirty)}};
+    }
+    oj status = oj::object();
+    for (const StatusChange& s : d.status) status[std::string(s.key)] = change_json(s.change);
+    oj fd_types = oj::object();
+    for (const auto& [type, c] : d.fd_by_type) fd_types[type] = change_json(c);
+    oj thread_names = oj::object();
+    for (const auto& [name, c] : d.thread_by_name) thread_names[name] = change_json(c);
+
+    const Verdicts& v = r.verdicts;
+    oj groups = oj::object();
+    for (const GroupGrowth& g : v.groups) {
+        oj j = change_json(g.change);
+        j["unit"] = group_is_memory(g.group) ? "kB" : "count";
+        j["threshold"] = {{"absolute", g.threshold.absolute}, {"percent", g.threshold.percent}};
+        j["flagged"] = g.flagged;
+        j["mostly"] = g.mostly;
+        groups[std::string(group_key(g.group))] = std::move(j);
+    }
+    oj verdicts = oj::array();
+    for (const GroupGrowth& g : v.flagged) {
+        verdicts.push_back({{"group", group_key(g.group)},
+                            {"delta", g.change.delta()},
+                            {"headline", verdict_headline(g, v)}});
+    }
+    const char* mode = v.js_rule.asked == JsHeapMode::Ark    ? "ark"
+                       : v.js_rule.asked == JsHeapMode::Anon ? "anon"
+                                                             : "auto";
+    return oj{
+        {"schema", "memsnap.diff/1"},
+        {"unit", "kB"},
+        {"before", who(r.before, r.before_origin)},
+        {"after", who(r.after, r.after_origin)},
+        {"same_process", same_process(r.before, r.after)},
+        {"elapsed_ms", d.elapsed_ms},
+        {"categories", std::move(categories)},
+        {"total",
+         {{"pss", change_json(d.total.pss)},
+          {"private_dirty", change_json(d.total.private_dirty)},
+          {"pss_total", change_json(d.pss_total)}}},
+        {"status", std::move(status)},
+        {"fd", {{"num", change_json(d.fd_num)}, {"by_type", std::move(fd_types)}}},
+        {"thread", {{"num", change_json(d.thread_num)}, {"by_name", std::move(thread_names)}}},
+        {"dma", {{"total", change_json(d.dma_total)}}},
+        {"gpu", {{"total", change_json(d.gpu_total)}}},
+        {"js_heap_rule",
+         {{"mode", mode}, {"counts_anon_other", v.js_rule.counts_anon}, {"reason", v.js_rule.reason}}},
+        {"groups", std::move(groups)},
+        {"verdicts", std::move(verdicts)},
+        {"leak", !v.flagged.empty()},
+    };
+}
+
+}  // namespace memsnap

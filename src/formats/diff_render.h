@@ -1,0 +1,44 @@
+#pragma once
+// Rendering a diff and its verdicts: the text report and the JSON document.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "diff/snapshot_diff.h"
+#include "diff/verdict.h"
+#include "model/snapshot.h"
+
+namespace memsnap {
+
+// Everything a diff report shows.
+struct DiffReport {
+    const Snapshot& before;
+    const Snapshot& after;
+    std::string before_origin;  // "a.json", "app.ndjson:3"
+    std::string after_origin;
+    const SnapshotDiff& diff;
+    const Verdicts& verdicts;
+};
+
+struct DiffTextOptions {
+    bool human = false;  // KiB/MiB/GiB instead of kB in the tables
+};
+
+// The text report: a header (process, elapsed time, origins), per-category Pss before/after/
+// delta/% (and Private Dirty where it differs from Pss), the status deltas, descriptors by type
+// and threads by name (rows that are non-zero), then the verdict block.
+std::string render_diff_text(const DiffReport& report, const DiffTextOptions& options = {});
+
+// The same as JSON ("schema": "memsnap.diff/1"): every category, status line, fd type and thread
+// name with before/after/delta/percent (percent null when before is 0), every group with its
+// threshold and whether it was flagged, and the verdicts with their headlines, dominant first.
+nlohmann::ordered_json diff_to_json(const DiffReport& report);
+
+// One verdict in words, e.g. "native heap +48.0 MiB (+312 %) in 2m10s: likely native leak";
+// the JS group names the rule that applied.
+std::string verdict_headline(const GroupGrowth& g, const Verdicts& v);
+
+// "850ms", "4.2s", "42s", "2m10s", "1h05m", "2d03h"; negative with a leading '-'.
+std::string format_duration(int64_t ms);
+
+}  // namespace memsnap
