@@ -79,8 +79,7 @@ void register_diff_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--threshold", opts->thresholds,
                     "GROUP=ABS[/PCT%],... overrides (groups native, js, graphics, fd, thread; "
                     "e.g. native=8MiB,fd=50/10%)")
-        ->type_name("SPEC")
-        ->delimiter('\0');
+        ->type_name("SPEC");
     cmd->add_option("--js-heap", opts->js_heap,
                     "What counts as JS heap: ark (named ArkTS heap), anon (also AnonPage other), "
                     "auto (anon for a JS runtime such as node or a JSVM app, else ark)")

@@ -102,7 +102,8 @@ public:
     }
     void u64(std::string_view field, uint64_t& out, bool required = false) const {
         if (const json* v = find(field, required)) {
-            if (!v->is_number_unsigned()) fail(field, "expected a non-negative integer");
+            if (!v->is_number_integer() || (!v->is_number_unsigned() && v->get<int64_t>() < 0))
+                fail(field, "expected a non-negative integer");
             out = v->get<uint64_t>();
         }
     }
