@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <map>
 
 #include "model/error.h"
 #include "model/runtime.h"
@@ -65,6 +66,13 @@ Part largest(std::initializer_list<Part> parts) {
 }
 
 }  // namespace
+
+std::string thread_name_stem(std::string_view name) {
+    std::size_t end = name.size();
+    while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1]))) --end;
+    if (end == name.size() || end == 0) return std::string(name);
+    return std::string(name.substr(0, end)) + "*";
+}
 
 std::string_view group_key(Group g) {
     static constexpr std::array<std::string_view, kGroupCount> kKeys = {"native", "js", "graphics",
@@ -223,8 +231,10 @@ Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
         if (c.delta() > fd.mostly_delta) fd.mostly = type, fd.mostly_delta = c.delta();
     }
     GroupGrowth thread{Group::Thread, d.thread_num, {}, false, 0, "", 0};
-    for (const auto& [name, c] : d.thread_by_name) {
-        if (c.delta() > thread.mostly_delta) thread.mostly = name, thread.mostly_delta = c.delta();
+    std::map<std::string, int64_t> by_stem;  // pools number their threads: "worker-1", "worker-2"
+    for (const auto& [name, c] : d.thread_by_name) by_stem[thread_name_stem(name)] += c.delta();
+    for (const auto& [stem, grew] : by_stem) {
+        if (grew > thread.mostly_delta) thread.mostly = stem, thread.mostly_delta = grew;
     }
 
     v.groups = {native, js, graphics, fd, thread};

@@ -63,6 +63,11 @@ struct JsHeapRule {
 // before) snapshot's js_runtime is set or its name is a known runtime (model/runtime.h).
 JsHeapRule resolve_js_heap_rule(JsHeapMode mode, const Snapshot& before, const Snapshot& after);
 
+// A thread name with its trailing number replaced by '*' ("worker-12" -> "worker-*"), so a pool
+// that numbers its threads reads as one name; a name with no trailing digits (or only digits) is
+// returned as it is.
+std::string thread_name_stem(std::string_view name);
+
 // The growth of one group.
 struct GroupGrowth {
     Group group;
@@ -72,7 +77,7 @@ struct GroupGrowth {
     double score = 0;     // delta / absolute threshold: how far past it; orders the verdicts
     // What the growth is mostly made of, for the wording: "inferred" when most of it is in an
     // inferred row, "anon" when the JS growth is mostly AnonPage other, the fd type or thread
-    // name that grew most ("pipe"), or empty.
+    // name that grew most ("pipe"; threads by thread_name_stem()), or empty.
     std::string mostly;
     int64_t mostly_delta = 0;
 };

@@ -149,14 +149,15 @@ TEST_CASE("descriptors and threads: counts, the type or name that grew, dominant
     b.fd.num = 410;  // +400 = 8x the threshold of 50
     b.fd.by_type = {{"pipe", 402}, {"socket", 8}};
     b.thread.num = 24;  // +20 = 2x the threshold of 10
-    b.thread.by_name = {{"app", 1}, {"worker", 23}};
+    b.thread.by_name = {{"app", 1}, {"worker", 3}};
+    for (int i = 0; i < 20; ++i) b.thread.by_name["pool-" + std::to_string(i)] = 1;
     Verdicts v = verdicts_of(a, b);
     REQUIRE(v.flagged.size() == 2);
     CHECK(v.flagged[0].group == Group::Fd);
     CHECK(verdict_headline(v.flagged[0], v) ==
           "descriptors +400 (+4000 %) in 4.2s: likely fd leak, mostly pipe +400");
     CHECK(verdict_headline(v.flagged[1], v) ==
-          "threads +20 (+500 %) in 4.2s: likely thread leak, mostly worker +20");
+          "threads +20 (+500 %) in 4.2s: likely thread leak, mostly pool-* +20");
     // Without a task list the thread count comes from status.
     Snapshot c = base(), d = base();
     c.thread = {};
@@ -164,6 +165,13 @@ TEST_CASE("descriptors and threads: counts, the type or name that grew, dominant
     c.status.threads = 1;
     d.status.threads = 21;
     CHECK(verdicts_of(c, d).flagged.size() == 1);
+}
+
+TEST_CASE("thread names of a numbered pool share a stem") {
+    CHECK(thread_name_stem("worker-12") == "worker-*");
+    CHECK(thread_name_stem("gmain") == "gmain");
+    CHECK(thread_name_stem("1234") == "1234");
+    CHECK(thread_name_stem("") == "");
 }
 
 TEST_CASE("graphics counts a dmabuf once, mapped or not") {
