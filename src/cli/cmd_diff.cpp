@@ -46,12 +46,12 @@ int run_diff(const DiffOptions& opts) {
     const Snapshot& a = before.snapshot;
     const Snapshot& b = after.snapshot;
     if (!same_process(a, b) && !opts.force)
-        throw Error(ErrorKind::Usage,
-                    "the snapshots are of different processes (" + before.origin + ": pid " +
-                        std::to_string(a.pid) + " '" + a.name + "' starttime " +
-                        std::to_string(a.starttime) + "; " + after.origin + ": pid " +
-                        std::to_string(b.pid) + " '" + b.name + "' starttime " +
-                        std::to_string(b.starttime) + "); use --force to compare them anyway");
+        throw Error(ErrorKind::Usage, "the snapshots are of different processes (" + before.origin +
+                                          ": pid " + std::to_string(a.pid) + " '" + a.name +
+                                          "' starttime " + std::to_string(a.starttime) + "; " +
+                                          after.origin + ": pid " + std::to_string(b.pid) + " '" +
+                                          b.name + "' starttime " + std::to_string(b.starttime) +
+                                          "); use --force to compare them anyway");
 
     SnapshotDiff diff = diff_snapshots(a, b);
     Verdicts verdicts = judge(a, b, diff, thresholds, resolve_js_heap_rule(js_mode, a, b));

@@ -37,8 +37,8 @@ SnapshotDiff diff_snapshots(const Snapshot& a, const Snapshot& b) {
             CategoryChange{info.category, {x.pss, y.pss}, {x.private_dirty, y.private_dirty}};
     }
     MemUsage ta = a.total(), tb = b.total();
-    d.total = CategoryChange{Category::FileOther, {ta.pss, tb.pss},
-                             {ta.private_dirty, tb.private_dirty}};
+    d.total =
+        CategoryChange{Category::FileOther, {ta.pss, tb.pss}, {ta.private_dirty, tb.private_dirty}};
     d.pss_total = {ta.pss + ta.swap_pss, tb.pss + tb.swap_pss};
     d.status = {
         {"VmRSS", "vm_rss", {a.status.vm_rss, b.status.vm_rss}},

@@ -40,8 +40,8 @@ struct StatusChange {
 struct SnapshotDiff {
     int64_t elapsed_ms = 0;  // after.time_ms - before.time_ms (negative if B is older)
     std::array<CategoryChange, kCategoryCount> categories;  // indexed by Category
-    CategoryChange total;        // the sum of the rows
-    Change pss_total;            // hidumper's Total "Pss Total": rows' Pss plus SwapPss
+    CategoryChange total;                                   // the sum of the rows
+    Change pss_total;                  // hidumper's Total "Pss Total": rows' Pss plus SwapPss
     std::vector<StatusChange> status;  // VmRSS, RssAnon, RssFile, VmSwap, Threads
     Change fd_num;
     std::map<std::string, Change> fd_by_type;  // every type seen in either snapshot

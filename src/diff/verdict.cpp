@@ -49,7 +49,9 @@ Group group_from_key(std::string_view key) {
                                       "' (native, js, graphics, fd, thread)");
 }
 
-uint64_t pss(const Snapshot& s, Category c) { return s.categories[c].pss; }
+uint64_t pss(const Snapshot& s, Category c) {
+    return s.categories[c].pss;
+}
 
 struct Part {
     std::string_view name;
@@ -80,7 +82,9 @@ std::string_view group_key(Group g) {
     return kKeys[static_cast<std::size_t>(g)];
 }
 
-bool group_is_memory(Group g) { return g == Group::Native || g == Group::Js || g == Group::Graphics; }
+bool group_is_memory(Group g) {
+    return g == Group::Native || g == Group::Js || g == Group::Graphics;
+}
 
 uint64_t parse_size_kb(std::string_view text) {
     std::string_view s = trim(text);
@@ -204,7 +208,8 @@ Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
     GroupGrowth native{Group::Native, {}, {}, false, 0, "", 0};
     native.change = {memory_sum(a, {C::NativeHeap, C::NativeHeapInferred}),
                      memory_sum(b, {C::NativeHeap, C::NativeHeapInferred})};
-    Part np = largest({{"named", delta(C::NativeHeap)}, {"inferred", delta(C::NativeHeapInferred)}});
+    Part np =
+        largest({{"named", delta(C::NativeHeap)}, {"inferred", delta(C::NativeHeapInferred)}});
     if (np.name == "inferred") native.mostly = "inferred";
 
     std::vector<C> js_cats = {C::ArkTsHeap, C::ArkTsStaticHeap, C::JsHeapInferred};

@@ -74,7 +74,7 @@ struct GroupGrowth {
     Change change;        // kB (Pss) or a count
     Threshold threshold;  // the one it was judged by
     bool flagged = false;
-    double score = 0;     // delta / absolute threshold: how far past it; orders the verdicts
+    double score = 0;  // delta / absolute threshold: how far past it; orders the verdicts
     // What the growth is mostly made of, for the wording: "inferred" when most of it is in an
     // inferred row, "anon" when the JS growth is mostly AnonPage other, the fd type or thread
     // name that grew most ("pipe"; threads by thread_name_stem()), or empty.
@@ -84,7 +84,7 @@ struct GroupGrowth {
 
 struct Verdicts {
     std::array<GroupGrowth, kGroupCount> groups;  // every group, by Group
-    std::vector<GroupGrowth> flagged;             // the flagged ones, dominant (highest score) first
+    std::vector<GroupGrowth> flagged;  // the flagged ones, dominant (highest score) first
     JsHeapRule js_rule;
     int64_t elapsed_ms = 0;
 };

@@ -40,8 +40,8 @@ void change_row(std::string& out, std::string_view name, const Change& c, bool m
                 bool with_percent = true) {
     auto cell = [&](uint64_t v) { return memory ? format_kb(v, human) : fmt::format("{}", v); };
     std::string delta = memory ? signed_kb(c.delta(), human) : fmt::format("{:+}", c.delta());
-    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}", name, kName,
-                   cell(c.before), kCol, cell(c.after), kCol, delta, kCol);
+    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}", name, kName, cell(c.before),
+                   kCol, cell(c.after), kCol, delta, kCol);
     if (with_percent) fmt::format_to(std::back_inserter(out), "{:>{}}", percent_cell(c), kCol);
 }
 
@@ -71,7 +71,8 @@ std::string_view group_words(const GroupGrowth& g) {
 }
 
 std::string threshold_words(Group g, const Threshold& t) {
-    std::string abs = group_is_memory(g) ? format_kb(t.absolute, true) : fmt::format("{}", t.absolute);
+    std::string abs =
+        group_is_memory(g) ? format_kb(t.absolute, true) : fmt::format("{}", t.absolute);
     if (group_is_memory(g) && t.absolute < 1024) abs = fmt::format("{} KiB", t.absolute);
     return fmt::format("{} {} and {:g} %", group_key(g), abs, t.percent);
 }
@@ -201,8 +202,8 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
     using oj = nlohmann::ordered_json;
     const SnapshotDiff& d = r.diff;
     auto who = [](const Snapshot& s, const std::string& origin) {
-        return oj{{"origin", origin},   {"pid", s.pid},         {"starttime", s.starttime},
-                  {"name", s.name},     {"time_ms", s.time_ms}, {"js_runtime", s.js_runtime}};
+        return oj{{"origin", origin}, {"pid", s.pid},         {"starttime", s.starttime},
+                  {"name", s.name},   {"time_ms", s.time_ms}, {"js_runtime", s.js_runtime}};
     };
     oj categories = oj::object();
     for (const CategoryInfo& info : category_table()) {
@@ -254,7 +255,9 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
         {"dma", {{"total", change_json(d.dma_total)}}},
         {"gpu", {{"total", change_json(d.gpu_total)}}},
         {"js_heap_rule",
-         {{"mode", mode}, {"counts_anon_other", v.js_rule.counts_anon}, {"reason", v.js_rule.reason}}},
+         {{"mode", mode},
+          {"counts_anon_other", v.js_rule.counts_anon},
+          {"reason", v.js_rule.reason}}},
         {"groups", std::move(groups)},
         {"verdicts", std::move(verdicts)},
         {"leak", !v.flagged.empty()},

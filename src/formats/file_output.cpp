@@ -40,7 +40,7 @@ std::string random_suffix() {
 }
 
 class Closer {
-public:
+  public:
     explicit Closer(int fd) : fd_(fd) {}
     ~Closer() {
         if (fd_ >= 0) ::close(fd_);
@@ -55,7 +55,7 @@ public:
         return rc == 0 ? 0 : errno;
     }
 
-private:
+  private:
     int fd_;
 };
 
@@ -142,8 +142,8 @@ void append_line(const std::string& path, std::string_view line) {
         struct stat now {};
         if (::fstat(fd, &now) == 0 && now.st_size == st.st_size + n)
             (void)::ftruncate(fd, st.st_size);
-        throw Error(ErrorKind::Io, what + " " + path +
-                                       ": short write (disk full or file size limit reached)");
+        throw Error(ErrorKind::Io,
+                    what + " " + path + ": short write (disk full or file size limit reached)");
     }
     if (::fsync(fd) != 0 && errno != EINVAL) fail(what, path, errno);
     if (int err = file.close_now()) fail(what, path, err);

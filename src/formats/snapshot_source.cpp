@@ -90,8 +90,7 @@ SnapshotSpec parse_snapshot_spec(std::string_view arg) {
     if (ec != std::errc() || ptr != digits.data() + digits.size()) return spec;
     struct stat st {};
     if (::stat(spec.path.c_str(), &st) == 0) return spec;  // a file really named "x:3"
-    if (n == 0)
-        throw Error(ErrorKind::Usage, std::string(arg) + ": lines are numbered from 1");
+    if (n == 0) throw Error(ErrorKind::Usage, std::string(arg) + ": lines are numbered from 1");
     spec.path = std::string(arg.substr(0, colon));
     spec.line = n;
     return spec;
@@ -140,9 +139,8 @@ std::vector<LoadedSnapshot> parse_snapshots(std::string_view text, std::string_v
     // NDJSON.
     if (line > 0) {
         if (line > lines.size())
-            throw Error(ErrorKind::Malformed,
-                        where(file, line) + ": no such line (the file has " +
-                            std::to_string(lines.size()) + ")");
+            throw Error(ErrorKind::Malformed, where(file, line) + ": no such line (the file has " +
+                                                  std::to_string(lines.size()) + ")");
         const Line& l = lines[line - 1];
         if (is_blank(l.text))
             throw Error(ErrorKind::Malformed, where(file, line) + ": blank line, not a snapshot");

@@ -1,9 +1,10 @@
 // Thresholds, groups and verdict wording, on hand-made snapshots (numbers worked out by hand
 // in the comments).
+#include "diff/verdict.h"
+
 #include <doctest/doctest.h>
 
 #include "diff/snapshot_diff.h"
-#include "diff/verdict.h"
 #include "formats/diff_render.h"
 #include "model/error.h"
 
@@ -33,7 +34,9 @@ Verdicts verdicts_of(const Snapshot& a, const Snapshot& b, JsHeapMode mode = JsH
     return judge(a, b, d, t, resolve_js_heap_rule(mode, a, b));
 }
 
-const GroupGrowth& group(const Verdicts& v, Group g) { return v.groups[static_cast<std::size_t>(g)]; }
+const GroupGrowth& group(const Verdicts& v, Group g) {
+    return v.groups[static_cast<std::size_t>(g)];
+}
 
 }  // namespace
 
@@ -77,8 +80,8 @@ TEST_CASE("--threshold overrides absolute and relative values per group") {
 
 TEST_CASE("native heap growth past both thresholds is the verdict, in words") {
     Snapshot a = base(), b = base();
-    b.time_ms = a.time_ms + 130000;                     // 2m10s later
-    b.categories[Category::NativeHeap].pss = 65536;     // +49152 kB = +48.0 MiB, +300 %
+    b.time_ms = a.time_ms + 130000;                  // 2m10s later
+    b.categories[Category::NativeHeap].pss = 65536;  // +49152 kB = +48.0 MiB, +300 %
     Verdicts v = verdicts_of(a, b);
     REQUIRE(v.flagged.size() == 1);
     CHECK(v.flagged[0].group == Group::Native);
@@ -109,12 +112,13 @@ TEST_CASE("growth in the inferred row says so") {
     Verdicts v = verdicts_of(a, b);
     REQUIRE(v.flagged.size() == 1);
     CHECK(group(v, Group::Native).change.delta() == 33792);
-    CHECK(verdict_headline(v.flagged[0], v).starts_with("native heap (inferred) +33.0 MiB (+206 %)"));
+    CHECK(
+        verdict_headline(v.flagged[0], v).starts_with("native heap (inferred) +33.0 MiB (+206 %)"));
 }
 
 TEST_CASE("AnonPage other is JS heap under anon, or auto for a JS runtime, never under ark") {
     Snapshot a = base(), b = base();
-    b.categories[Category::AnonOther].pss += 102400;  // +100 MiB, +1000 %
+    b.categories[Category::AnonOther].pss += 102400;             // +100 MiB, +1000 %
     CHECK(verdicts_of(a, b, JsHeapMode::Auto).flagged.empty());  // "app" is no JS runtime
     CHECK(verdicts_of(a, b, JsHeapMode::Ark).flagged.empty());
     Verdicts anon = verdicts_of(a, b, JsHeapMode::Anon);

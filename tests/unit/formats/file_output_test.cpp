@@ -1,6 +1,8 @@
 // Atomic replacement and NDJSON appends, on a scratch directory.
-#include <doctest/doctest.h>
+#include "formats/file_output.h"
+
 #include <dirent.h>
+#include <doctest/doctest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "formats/file_output.h"
 #include "model/error.h"
 
 using namespace memsnap;
@@ -45,7 +46,9 @@ std::string slurp(const std::string& path) {
     return ss.str();
 }
 
-void spit(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void spit(const std::string& path, const std::string& text) {
+    std::ofstream(path) << text;
+}
 
 }  // namespace
 

@@ -1,11 +1,12 @@
 // The snapshot JSON reader: round trips, forward compatibility and every malformed case.
+#include "formats/snapshot_json.h"
+
 #include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <string>
 
-#include "formats/snapshot_json.h"
 #include "formats/snapshot_source.h"
 #include "model/error.h"
 #include "procfs/collect.h"
@@ -61,7 +62,9 @@ std::string parse_error_of(const std::string& text, uint64_t line = 0, bool firs
     return "no error";
 }
 
-json full_json() { return json::parse(snapshot_to_json(full_snapshot()).dump()); }
+json full_json() {
+    return json::parse(snapshot_to_json(full_snapshot()).dump());
+}
 
 }  // namespace
 
@@ -89,8 +92,12 @@ TEST_CASE("unknown fields and categories are ignored, missing optional parts are
     j["schema"] = "memsnap.snapshot/1.4";  // a minor version adds fields only
     CHECK(snapshot_from_json(j, "x") == full_snapshot());
 
-    json minimal = {{"schema", "memsnap.snapshot/1"}, {"time_ms", 5},  {"pid", 7},
-                    {"starttime", 9},                 {"name", "n"},   {"categories", json::object()}};
+    json minimal = {{"schema", "memsnap.snapshot/1"},
+                    {"time_ms", 5},
+                    {"pid", 7},
+                    {"starttime", 9},
+                    {"name", "n"},
+                    {"categories", json::object()}};
     Snapshot m = snapshot_from_json(minimal, "x");
     CHECK(m.pid == 7);
     CHECK(m.total() == MemUsage{});
@@ -100,8 +107,9 @@ TEST_CASE("unknown fields and categories are ignored, missing optional parts are
 TEST_CASE("an unknown major schema version or another schema is refused") {
     json j = full_json();
     j["schema"] = "memsnap.snapshot/2";
-    CHECK(error_of(j) ==
-          "f.json:3: unsupported schema memsnap.snapshot/2 (this memsnap reads memsnap.snapshot/1)");
+    CHECK(
+        error_of(j) ==
+        "f.json:3: unsupported schema memsnap.snapshot/2 (this memsnap reads memsnap.snapshot/1)");
     j["schema"] = "memsnap.diff/1";
     CHECK(error_of(j) == "f.json:3: not a memsnap snapshot (schema \"memsnap.diff/1\")");
     j["schema"] = "memsnap.snapshot/x";
@@ -117,7 +125,8 @@ TEST_CASE("a missing or ill-typed field is named") {
     }
     json j = full_json();
     j["categories"]["native_heap"]["pss"] = "12";
-    CHECK(error_of(j) == "f.json:3: field categories.native_heap.pss: expected a non-negative integer");
+    CHECK(error_of(j) ==
+          "f.json:3: field categories.native_heap.pss: expected a non-negative integer");
     j = full_json();
     j["categories"]["so"]["rss"] = -1;
     CHECK(error_of(j) == "f.json:3: field categories.so.rss: expected a non-negative integer");
@@ -184,7 +193,8 @@ TEST_CASE("bad input names the file and the line") {
     CHECK(parse_error_of("\n  \n") == "s.ndjson:1: empty file, not a snapshot");
     CHECK(parse_error_of(line + "\n" + line + "\n", 3) ==
           "s.ndjson:3: no such line (the file has 2)");
-    CHECK(parse_error_of(line + "\n\n" + line + "\n", 2) == "s.ndjson:2: blank line, not a snapshot");
+    CHECK(parse_error_of(line + "\n\n" + line + "\n", 2) ==
+          "s.ndjson:2: blank line, not a snapshot");
     // A series whose last line was cut short.
     std::string cut = line + "\n" + line.substr(0, line.size() / 2);
     CHECK(parse_error_of(cut).starts_with("s.ndjson:2: truncated: the JSON ends before"));
