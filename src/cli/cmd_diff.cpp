@@ -58,8 +58,11 @@ int run_diff(const DiffOptions& opts) {
     DiffReport report{a, b, before.origin, after.origin, diff, verdicts};
     if (opts.format == "json") {
         write_stdout(diff_to_json(report).dump(2) + "\n");
+    } else if (opts.format == "csv") {
+        write_stdout(diff_to_csv(report));
     } else {
-        write_stdout(render_diff_text(report, DiffTextOptions{.human = opts.human}));
+        write_stdout(render_diff_text(
+            report, DiffTextOptions{.human = opts.human, .color = stdout_wants_colour()}));
     }
     return verdicts.flagged.empty() ? kExitOk : kExitThreshold;
 }
@@ -87,15 +90,18 @@ void register_diff_command(CLI::App& app, int& exit_code) {
         ->type_name("RULE");
     cmd->add_flag("--force", opts->force,
                   "Compare snapshots of different processes (PID or start time differ)");
-    cmd->add_option("--format", opts->format, "Output format")
-        ->check(CLI::IsMember({"table", "json"}))
+    cmd->add_option("--format", opts->format,
+                    "Output format: table (default), json, csv (one row per category)")
+        ->check(CLI::IsMember({"table", "json", "csv"}))
         ->type_name("FORMAT");
-    cmd->add_flag("--human", opts->human, "Print sizes as KiB/MiB/GiB instead of kB");
+    cmd->add_flag("--human", opts->human,
+                  "Print sizes as KiB/MiB/GiB instead of kB (table only; csv and json stay kB)");
     cmd->footer(
         "A group is flagged when it grew by at least its absolute AND relative threshold.\n"
         "Defaults: native 8MiB/10%, js 8MiB/10%, graphics 16MiB/10%, fd 50/20%, thread 10/20%.\n"
         "Exit status: 0 nothing crossed a threshold, 1 something did, 2 usage error,\n"
-        "5 a snapshot file is malformed.");
+        "5 a snapshot file is malformed.\n"
+        "Colour (growth red past a threshold) only on a terminal, never when NO_COLOR is set.");
     cmd->callback([opts, &exit_code] { exit_code = run_diff(*opts); });
 }
 

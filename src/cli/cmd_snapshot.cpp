@@ -5,6 +5,8 @@
 
 #include "cli/common.h"
 #include "formats/file_output.h"
+#include "formats/prom.h"
+#include "formats/snapshot_csv.h"
 #include "formats/snapshot_json.h"
 #include "procfs/collect.h"
 
@@ -16,20 +18,30 @@ struct SnapshotOptions {
     std::string proc_root = "/proc";
     std::string output;  // -o: replaced atomically
     std::string append;  // --append: one NDJSON line
+    std::string format = "json";
 };
 
 int run_snapshot(const SnapshotOptions& opts) {
     ProcRoot root{opts.proc_root};
     SmapsReader reader;
+    if (!opts.append.empty() && opts.format != "json")
+        throw Error(ErrorKind::Usage, "--append writes NDJSON: it takes no --format " + opts.format);
     Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader);
-    nlohmann::ordered_json j = snapshot_to_json(snap);
     if (!opts.append.empty()) {
-        append_line(opts.append, j.dump() + "\n");
-    } else if (!opts.output.empty()) {
-        write_file_atomically(opts.output, j.dump(2) + "\n");
-    } else {
-        write_stdout(j.dump(2) + "\n");
+        append_line(opts.append, snapshot_to_json(snap).dump() + "\n");
+        return kExitOk;
     }
+    std::string text;
+    if (opts.format == "prom")
+        text = snapshots_to_prometheus({snap});
+    else if (opts.format == "csv")
+        text = mem_csv_header() + mem_to_csv_rows(snap);
+    else
+        text = snapshot_to_json(snap).dump(2) + "\n";
+    if (!opts.output.empty())
+        write_file_atomically(opts.output, text);
+    else
+        write_stdout(text);
     return kExitOk;
 }
 
@@ -51,6 +63,11 @@ void register_snapshot_command(CLI::App& app, int& exit_code) {
                     "Append the snapshot as one NDJSON line to FILE and flush it (a series)")
         ->type_name("FILE")
         ->excludes(out);
+    cmd->add_option("--format", opts->format,
+                    "json (default), csv (one row per category, kB) or prom (Prometheus text "
+                    "exposition, bytes: -o FILE suits node_exporter's textfile collector)")
+        ->check(CLI::IsMember({"json", "csv", "prom"}))
+        ->type_name("FORMAT");
     cmd->add_option("--proc-root", opts->proc_root,
                     "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) instead of /proc")
         ->type_name("DIR");

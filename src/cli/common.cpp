@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 namespace memsnap {
@@ -29,10 +30,19 @@ void add_common_options(CLI::App& cmd, CommonOptions& options,
     cmd.add_option("--proc-root", options.proc_root,
                    "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) instead of /proc")
         ->type_name("DIR");
-    cmd.add_option("--format", options.format, "Output format")
+    cmd.add_option("--format", options.format, "Output format (default table)")
         ->check(CLI::IsMember(formats))
         ->type_name("FORMAT");
-    cmd.add_flag("--human", options.human, "Print sizes as KiB/MiB/GiB instead of kB");
+    cmd.add_flag("--human", options.human,
+                 "Print sizes as KiB/MiB/GiB instead of kB (table only; csv, json and prom keep "
+                 "their units)");
+}
+
+bool stdout_wants_colour() {
+    if (std::getenv("NO_COLOR") != nullptr) return false;
+    const char* term = std::getenv("TERM");
+    if (term != nullptr && std::strcmp(term, "dumb") == 0) return false;
+    return ::isatty(STDOUT_FILENO) == 1;
 }
 
 void write_stdout(std::string_view text) {

@@ -31,6 +31,10 @@ struct CommonOptions {
 void add_common_options(CLI::App& cmd, CommonOptions& options,
                         const std::vector<std::string>& formats);
 
+// True when colour may be printed: stdout is a terminal, NO_COLOR is not set (whatever its
+// value, even empty) and TERM is not "dumb".
+bool stdout_wants_colour();
+
 // Writes `text` to stdout; a closed pipe (memsnap ... | head) is not an error.
 void write_stdout(std::string_view text);
 

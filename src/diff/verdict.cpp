@@ -82,6 +82,27 @@ std::string_view group_key(Group g) {
     return kKeys[static_cast<std::size_t>(g)];
 }
 
+std::optional<Group> memory_group_of(Category c, const JsHeapRule& js_rule) {
+    switch (c) {
+        case Category::NativeHeap:
+        case Category::NativeHeapInferred:
+            return Group::Native;
+        case Category::ArkTsHeap:
+        case Category::ArkTsStaticHeap:
+        case Category::JsHeapInferred:
+            return Group::Js;
+        case Category::AnonOther:
+            if (js_rule.counts_anon) return Group::Js;
+            return std::nullopt;
+        case Category::GL:
+        case Category::Graph:
+        case Category::Dmabuf:
+            return Group::Graphics;
+        default:
+            return std::nullopt;
+    }
+}
+
 bool group_is_memory(Group g) {
     return g == Group::Native || g == Group::Js || g == Group::Graphics;
 }

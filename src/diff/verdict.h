@@ -3,6 +3,7 @@
 // thread; a group is flagged when it grew by at least its absolute AND its relative threshold.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,11 @@ struct Verdicts {
     JsHeapRule js_rule;
     int64_t elapsed_ms = 0;
 };
+
+// The memory group a category's Pss is counted in (native, js or graphics; js includes
+// AnonPage other only when `js_rule.counts_anon`), nullopt for a category in no group (.so,
+// stack, ...). The same grouping as judge() below.
+std::optional<Group> memory_group_of(Category c, const JsHeapRule& js_rule);
 
 // Groups the diff and judges every group against `thresholds`. Memory groups use Pss:
 // native = native heap + native heap (inferred); js = ark ts heap + arkts-static heap + js heap

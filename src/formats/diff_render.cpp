@@ -5,6 +5,7 @@
 #include <cmath>
 #include <iterator>
 
+#include "formats/csv.h"
 #include "formats/table.h"
 
 namespace memsnap {
@@ -12,6 +13,26 @@ namespace {
 
 constexpr int kName = 22;
 constexpr int kCol = 12;
+
+// How a delta cell is highlighted when colour is on.
+enum class Tone { Plain, Flagged };
+
+constexpr std::string_view kRed = "\x1b[31m";
+constexpr std::string_view kBoldRed = "\x1b[1;31m";
+constexpr std::string_view kYellow = "\x1b[33m";
+constexpr std::string_view kGreen = "\x1b[32m";
+constexpr std::string_view kReset = "\x1b[0m";
+
+std::string paint(std::string_view text, std::string_view colour) {
+    return std::string(colour) + std::string(text) + std::string(kReset);
+}
+
+// The colour of a delta: growth red when its group was flagged, yellow otherwise; shrink green.
+std::string_view delta_colour(int64_t delta, Tone tone) {
+    if (delta > 0) return tone == Tone::Flagged ? kRed : kYellow;
+    if (delta < 0) return kGreen;
+    return "";
+}
 
 std::string signed_kb(int64_t kb, bool human) {
     uint64_t mag = kb < 0 ? static_cast<uint64_t>(-kb) : static_cast<uint64_t>(kb);
@@ -36,12 +57,27 @@ std::string percent_words(const Change& c) {
     return fmt::format("{:+.0f} %", *p);
 }
 
-void change_row(std::string& out, std::string_view name, const Change& c, bool memory, bool human,
-                bool with_percent = true) {
+struct RowStyle {
+    bool human = false;
+    bool color = false;
+    Tone tone = Tone::Plain;
+};
+
+// A right-aligned delta cell, coloured after padding so the columns stay aligned.
+std::string delta_cell(const std::string& text, int64_t delta, int width, const RowStyle& style) {
+    std::string cell = fmt::format("{:>{}}", text, width);
+    std::string_view colour = delta_colour(delta, style.tone);
+    if (!style.color || colour.empty()) return cell;
+    return paint(cell, colour);
+}
+
+void change_row(std::string& out, std::string_view name, const Change& c, bool memory,
+                const RowStyle& style, bool with_percent = true) {
+    const bool human = style.human;
     auto cell = [&](uint64_t v) { return memory ? format_kb(v, human) : fmt::format("{}", v); };
     std::string delta = memory ? signed_kb(c.delta(), human) : fmt::format("{:+}", c.delta());
-    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}", name, kName, cell(c.before),
-                   kCol, cell(c.after), kCol, delta, kCol);
+    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{}", name, kName, cell(c.before),
+                   kCol, cell(c.after), kCol, delta_cell(delta, c.delta(), kCol, style));
     if (with_percent) fmt::format_to(std::back_inserter(out), "{:>{}}", percent_cell(c), kCol);
 }
 
@@ -109,6 +145,14 @@ std::string verdict_headline(const GroupGrowth& g, const Verdicts& v) {
 std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options) {
     const SnapshotDiff& d = r.diff;
     const bool human = options.human;
+    const Verdicts& v = r.verdicts;
+    auto flagged = [&](std::optional<Group> g) {
+        return g && v.groups[static_cast<std::size_t>(*g)].flagged;
+    };
+    auto style = [&](bool is_flagged) {
+        return RowStyle{human, options.color, is_flagged ? Tone::Flagged : Tone::Plain};
+    };
+    const RowStyle plain = style(false);
     std::string out;
     auto add = [&](std::string_view s) { out += s; };
     const std::string& name = r.after.name.empty() ? r.before.name : r.after.name;
@@ -123,13 +167,15 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
     fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n",
                    "Pss" + unit, kName, "before", kCol, "after", kCol, "delta", kCol, "%", kCol,
                    "PrivDirty before", kCol + 6, "after", kCol, "delta", kCol);
-    auto category_row = [&](std::string_view row_name, const CategoryChange& c) {
-        change_row(out, row_name, c.pss, true, human);
+    auto category_row = [&](std::string_view row_name, const CategoryChange& c,
+                            const RowStyle& row_style) {
+        change_row(out, row_name, c.pss, true, row_style);
         if (c.private_dirty != c.pss) {
-            fmt::format_to(std::back_inserter(out), "{:>{}}{:>{}}{:>{}}",
+            fmt::format_to(std::back_inserter(out), "{:>{}}{:>{}}{}",
                            format_kb(c.private_dirty.before, human), kCol + 6,
                            format_kb(c.private_dirty.after, human), kCol,
-                           signed_kb(c.private_dirty.delta(), human), kCol);
+                           delta_cell(signed_kb(c.private_dirty.delta(), human),
+                                      c.private_dirty.delta(), kCol, row_style));
         }
         while (!out.empty() && out.back() == ' ') out.pop_back();
         add("\n");
@@ -139,62 +185,85 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
         if (c.pss.before == 0 && c.pss.after == 0 && c.private_dirty.before == 0 &&
             c.private_dirty.after == 0)
             continue;
-        category_row(info.name, c);
+        category_row(info.name, c, style(flagged(memory_group_of(info.category, v.js_rule))));
     }
-    category_row("Total", d.total);
-    change_row(out, "Pss Total (+SwapPss)", d.pss_total, true, human);
+    category_row("Total", d.total, plain);
+    change_row(out, "Pss Total (+SwapPss)", d.pss_total, true, plain);
     add("\n");
 
     add("\n");
     fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "status" + unit,
                    kName, "before", kCol, "after", kCol, "delta", kCol, "%", kCol);
     for (const StatusChange& s : d.status) {
-        change_row(out, s.name, s.change, s.name != "Threads", human);
+        change_row(out, s.name, s.change, s.name != "Threads", plain);
         add("\n");
     }
     if (d.fd_num.before != 0 || d.fd_num.after != 0) {
         add("\n");
-        change_row(out, "descriptors", d.fd_num, false, human);
+        const RowStyle fd_style = style(flagged(Group::Fd));
+        change_row(out, "descriptors", d.fd_num, false, fd_style);
         add("\n");
         for (const auto& [type, c] : d.fd_by_type) {
             if (c.before == 0 && c.after == 0) continue;
-            change_row(out, "  " + type, c, false, human);
+            change_row(out, "  " + type, c, false, fd_style);
             add("\n");
         }
     }
     if (d.thread_num.before != 0 || d.thread_num.after != 0) {
         add("\n");
-        change_row(out, "threads", d.thread_num, false, human);
+        const RowStyle thread_style = style(flagged(Group::Thread));
+        change_row(out, "threads", d.thread_num, false, thread_style);
         add("\n");
         for (const auto& [tname, c] : d.thread_by_name) {
             if (c.delta() == 0) continue;  // a long list of idle names says nothing
-            change_row(out, "  " + tname, c, false, human);
+            change_row(out, "  " + tname, c, false, thread_style);
             add("\n");
         }
     }
     if (d.dma_total.before != 0 || d.dma_total.after != 0) {
-        change_row(out, "dma", d.dma_total, true, human);
+        change_row(out, "dma", d.dma_total, true, style(flagged(Group::Graphics)));
         add("\n");
     }
     if (d.gpu_total.before != 0 || d.gpu_total.after != 0) {
-        change_row(out, "gpu", d.gpu_total, true, human);
+        change_row(out, "gpu", d.gpu_total, true, style(flagged(Group::Graphics)));
         add("\n");
     }
 
     add("\n");
-    const Verdicts& v = r.verdicts;
     if (v.flagged.empty()) {
-        add("verdict: nothing grew past its threshold (");
+        std::string line = "verdict: nothing grew past its threshold (";
         for (std::size_t i = 0; i < kGroupCount; ++i) {
             const GroupGrowth& g = v.groups[i];
-            add((i ? ", " : "") + threshold_words(g.group, g.threshold));
+            line += (i ? ", " : "") + threshold_words(g.group, g.threshold);
         }
-        add(")\n");
+        line += ")";
+        add((options.color ? paint(line, kGreen) : line) + "\n");
     } else {
         add("verdict:\n");
-        for (const GroupGrowth& g : v.flagged) add("  " + verdict_headline(g, v) + "\n");
+        for (const GroupGrowth& g : v.flagged) {
+            std::string line = verdict_headline(g, v);
+            add("  " + (options.color ? paint(line, kBoldRed) : line) + "\n");
+        }
     }
     add("js heap rule: " + v.js_rule.reason + "\n");
+    return out;
+}
+
+std::string diff_to_csv(const DiffReport& r) {
+    std::string out;
+    append_csv_row(out, {"category", "pss_before_kb", "pss_after_kb", "pss_delta_kb", "pss_percent",
+                         "private_dirty_before_kb", "private_dirty_after_kb",
+                         "private_dirty_delta_kb"});
+    for (const CategoryInfo& info : category_table()) {
+        const CategoryChange& c = r.diff[info.category];
+        auto p = c.pss.percent();
+        append_csv_row(out, {std::string(info.key), fmt::format("{}", c.pss.before),
+                             fmt::format("{}", c.pss.after), fmt::format("{}", c.pss.delta()),
+                             p ? fmt::format("{:.1f}", *p) : std::string(),
+                             fmt::format("{}", c.private_dirty.before),
+                             fmt::format("{}", c.private_dirty.after),
+                             fmt::format("{}", c.private_dirty.delta())});
+    }
     return out;
 }
 

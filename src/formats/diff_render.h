@@ -22,6 +22,10 @@ struct DiffReport {
 
 struct DiffTextOptions {
     bool human = false;  // KiB/MiB/GiB instead of kB in the tables
+    // ANSI colours (the caller decides: a terminal, no NO_COLOR): a delta that grew is red when
+    // its group was flagged (native/js/graphics rows, descriptors, threads), yellow otherwise,
+    // a delta that shrank green; flagged verdicts bold red, "nothing grew" green.
+    bool color = false;
 };
 
 // The text report: a header (process, elapsed time, origins), per-category Pss before/after/
@@ -33,6 +37,12 @@ std::string render_diff_text(const DiffReport& report, const DiffTextOptions& op
 // name with before/after/delta/percent (percent null when before is 0), every group with its
 // threshold and whether it was flagged, and the verdicts with their headlines, dominant first.
 nlohmann::ordered_json diff_to_json(const DiffReport& report);
+
+// The per-category Pss and Private Dirty changes as CSV (formats/csv.h): a header row
+// category,pss_before_kb,pss_after_kb,pss_delta_kb,pss_percent,private_dirty_before_kb,
+// private_dirty_after_kb,private_dirty_delta_kb, then one row per category (every category, in
+// table order, by JSON key). pss_percent has one decimal and is empty when before is 0.
+std::string diff_to_csv(const DiffReport& report);
 
 // One verdict in words, e.g. "native heap +48.0 MiB (+312 %) in 2m10s: likely native leak";
 // the JS group names the rule that applied.
