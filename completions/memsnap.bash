@@ -1,44 +1,63 @@
-# bash completion for memsnap
+# bash completion for memsnap                                   -*- shell-script -*-
+# Installed as share/bash-completion/completions/memsnap (loaded on first use of `memsnap`).
+# Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
+
+# Process names and PIDs for an argument that takes a PID.
+_memsnap_pids() {
+    local pids names
+    pids=$(cd /proc 2>/dev/null && compgen -G '[0-9]*')
+    names=$(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "self"$'\n'"$pids"$'\n'"$names" -- "$cur"))
+}
+
 _memsnap() {
     local cur prev words cword
     _init_completion || return
+
     local subcommands="mem snapshot diff"
-    local common="--proc-root --format --human --help"
+    # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
+    local opts_mem="--smaps --proc-root --format --human --help"
+    local opts_snapshot="-o --output --append --format --proc-root --help"
+    local opts_diff="--threshold --js-heap --force --format --human --help"
+    local opts_top="--mem --version $opts_mem"
+    local formats_mem="table json csv prom"
+    local formats_snapshot="json csv prom"
+    local formats_diff="table json csv"
+
+    local sub="" w
+    for w in "${words[@]:1:cword-1}"; do
+        case "$w" in
+            mem | snapshot | diff) sub=$w; break ;;
+        esac
+    done
+
     case "$prev" in
         --proc-root) _filedir -d; return ;;
-        --smaps|-o|--output|--append) _filedir; return ;;
-        --format) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+        --smaps | -o | --output | --append) _filedir; return ;;
+        --format)
+            local formats_var="formats_${sub:-mem}"
+            COMPREPLY=($(compgen -W "${!formats_var}" -- "$cur"))
+            return ;;
         --js-heap) COMPREPLY=($(compgen -W "ark anon auto" -- "$cur")); return ;;
         --threshold)
             COMPREPLY=($(compgen -W "native= js= graphics= fd= thread=" -- "$cur"))
             compopt -o nospace
             return ;;
     esac
-    local sub="" w
-    for w in "${words[@]:1:cword-1}"; do
-        case "$w" in mem|snapshot|diff) sub=$w; break ;; esac
-    done
+
     if [[ "$cur" == -* ]]; then
-        case "$sub" in
-            snapshot) COMPREPLY=($(compgen -W "-o --output --append --proc-root --help" -- "$cur")) ;;
-            diff) COMPREPLY=($(compgen -W "--threshold --js-heap --force --format --human --help" -- "$cur")) ;;
-            *) COMPREPLY=($(compgen -W "--mem --smaps $common --version" -- "$cur")) ;;
-        esac
+        local opts_var="opts_${sub:-top}"
+        COMPREPLY=($(compgen -W "${!opts_var}" -- "$cur"))
         return
     fi
     if [[ -z "$sub" && $cword -eq 1 ]]; then
         COMPREPLY=($(compgen -W "$subcommands" -- "$cur"))
         return
     fi
-    if [[ "$sub" == diff ]]; then
-        # Snapshot files (FILE, FILE:N, -).
-        _filedir
-        return
-    fi
-    # A PID or a process name.
-    local pids names
-    pids=$(cd /proc 2>/dev/null && compgen -G '[0-9]*')
-    names=$(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)
-    COMPREPLY=($(compgen -W "self $pids $names" -- "$cur"))
+    case "$sub" in
+        diff) _filedir ;;  # snapshot files (FILE, FILE:N, -)
+        *) _memsnap_pids ;;
+    esac
 }
 complete -F _memsnap memsnap

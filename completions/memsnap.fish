@@ -1,0 +1,51 @@
+# fish completion for memsnap. Installed as share/fish/vendor_completions.d/memsnap.fish.
+# Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
+
+set -l subcommands mem snapshot diff
+
+# PIDs (with their process name as description), process names, and self.
+function __memsnap_pids
+    echo -e "self\tmemsnap itself"
+    for pid in (string match -r '^[0-9]+$' -- (string replace /proc/ '' -- /proc/*))
+        set -l name (cat /proc/$pid/comm 2>/dev/null)
+        and begin
+            echo -e "$pid\t$name"
+            echo -e "$name\tprocess name"
+        end
+    end
+end
+
+complete -c memsnap -f
+
+# memsnap alone (memsnap --mem PID..., memsnap --smaps FILE)
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a mem -d 'The hidumper-style memory table of each PID'
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a snapshot -d 'One snapshot of a process as JSON'
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a diff -d 'What grew between two snapshots'
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -l version -d 'Print the version'
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -l mem -d 'The memory table of each PID'
+complete -c memsnap -n "__fish_contains_opt mem; and not __fish_seen_subcommand_from $subcommands" -a '(__memsnap_pids)'
+
+# Options of mem, also valid without a subcommand.
+set -l mem_cond "__fish_seen_subcommand_from mem; or not __fish_seen_subcommand_from $subcommands"
+complete -c memsnap -n $mem_cond -l smaps -r -F -d 'Classify a lone smaps file (- for stdin)'
+complete -c memsnap -n $mem_cond -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
+complete -c memsnap -n $mem_cond -l format -x -a 'table json csv prom' -d 'Output format'
+complete -c memsnap -n $mem_cond -l human -d 'Sizes as KiB/MiB/GiB'
+complete -c memsnap -n "__fish_seen_subcommand_from mem" -a '(__memsnap_pids)'
+
+# snapshot PID
+complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -s o -l output -r -F -d 'Write the JSON to FILE atomically'
+complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l append -r -F -d 'Append one NDJSON line to FILE'
+complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l format -x -a 'json csv prom' -d 'Output format'
+complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
+complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -a '(__memsnap_pids)'
+
+# diff A B | diff SERIES
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -F
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l threshold -x -a 'native= js= graphics= fd= thread=' -d 'GROUP=ABS[/PCT%],...'
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l force -d 'Compare snapshots of different processes'
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l format -x -a 'table json csv' -d 'Output format'
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l human -d 'Sizes as KiB/MiB/GiB'
+
+complete -c memsnap -s h -l help -d 'Print help'
