@@ -47,7 +47,17 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
         if (key == "Name") {
             // The name is everything after the tab; it may contain spaces.
             if (!value.empty() && value.front() == '\t') value.remove_prefix(1);
-            st.name = std::string(value);
+            // The kernel escapes a backslash as "\\" and a newline as "\n" here (not in comm).
+            st.name.clear();
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                if (value[i] == '\\' && i + 1 < value.size() &&
+                    (value[i + 1] == '\\' || value[i + 1] == 'n')) {
+                    st.name += value[i + 1] == 'n' ? '\n' : '\\';
+                    ++i;
+                } else {
+                    st.name += value[i];
+                }
+            }
             continue;
         }
         uint64_t* field = nullptr;

@@ -8,7 +8,8 @@
 
 namespace memsnap {
 
-// Parses status text (`Key:\tvalue` lines). Fills Name, Pid, Uid (real), VmPeak, VmSize,
+// Parses status text (`Key:\tvalue` lines). Fills Name (unescaped: the kernel writes a
+// backslash in it as \\ and a newline as \n), Pid, Uid (real), VmPeak, VmSize,
 // VmHWM, VmRSS, RssAnon, RssFile, RssShmem, VmSwap, Threads; missing keys stay zero. A line
 // with no ':' or a bad number in a used field throws Error(Malformed, "FILE:LINE: ...").
 ProcessStatus parse_status(std::string_view text, std::string_view display_name);

@@ -44,6 +44,13 @@ TEST_CASE("status fields") {
     CHECK(st.threads == 3);
 }
 
+TEST_CASE("status Name is unescaped as the kernel escapes it") {
+    // A process named `a\b"c` (prctl PR_SET_NAME) shows as `a\\b"c` in status, raw in comm.
+    CHECK(parse_status("Name:\ta\\\\b\"c\nPid:\t1\n", "status").name == "a\\b\"c");
+    CHECK(parse_status("Name:\tx\\ny\n", "status").name == "x\ny");
+    CHECK(parse_status("Name:\tends\\\n", "status").name == "ends\\");
+}
+
 TEST_CASE("malformed status names the line") {
     CHECK(error_of([] { parse_status("Name:\tx\nno colon here\n", "st"); }) ==
           "st:2: expected 'Key: value'");
