@@ -194,37 +194,60 @@ class Csv(unittest.TestCase):
 
 
 class Prometheus(unittest.TestCase):
-    def test_promtool_accepts_and_values_are_json_kb_times_1024(self):
+    def test_every_value_is_json_kb_times_1024(self):
+        # On the fixture trees, where every number is fixed (a live process's Pss of shared
+        # libraries moves whenever another process maps or unmaps them).
+        for tree, pid in fixture_trees():
+            with self.subTest(tree=os.path.basename(tree)):
+                text = run_ok("--mem", pid, "--proc-root", tree, "--format", "prom")
+                samples, families, types = parse_prom(text)
+                snap = memsnap_json("--mem", pid, "--proc-root", tree)
+                labels = {("pid", str(snap["pid"])), ("name", snap["name"])}
+                expected = {}
+                for key, counters in snap["categories"].items():
+                    for c in COUNTERS:
+                        expected[(f"memsnap_{c}_bytes", frozenset(labels | {("category", key)}))] = \
+                            counters[c] * 1024
+                total = snap["total"]
+                expected[("memsnap_pss_total_bytes", frozenset(labels))] = \
+                    (total["pss"] + total["swap_pss"]) * 1024
+                for field, value in snap["status"].items():
+                    if field.startswith(("vm_", "rss_")):
+                        expected[(f"memsnap_{field}_bytes", frozenset(labels))] = value * 1024
+                expected[("memsnap_threads", frozenset(labels))] = snap["status"]["threads"]
+                expected[("memsnap_dma_bytes", frozenset(labels))] = snap["dma"]["total"] * 1024
+                expected[("memsnap_gpu_bytes", frozenset(labels))] = snap["gpu"]["total"] * 1024
+                for t, n in snap["fd"]["by_type"].items():
+                    expected[("memsnap_open_fds", frozenset(labels | {("type", t)}))] = n
+                for k in ("total", "free", "available"):
+                    expected[(f"memsnap_system_memory_{k}_bytes", frozenset())] = \
+                        snap["system"][k] * 1024
+                self.assertEqual(samples, expected)
+                self.assertEqual(set(types.values()), {"gauge"})
+                for name in families:
+                    self.assertRegex(name, r"^memsnap_[a-z0-9_]+$")
+                    self.assertFalse(name.endswith("_total"), "gauges, not counters")
+
+    def test_promtool_accepts_several_live_processes(self):
         with Memhog() as a, Memhog() as b:
             a.cmd("brk 4")
             b.cmd('comm ms"q\\x')  # label escaping: a double quote and a backslash
             text = run_ok("--mem", a.pid, b.pid, "--format", "prom")
             promtool_check(self, text)
-            samples, families, types = parse_prom(text)
-            self.assertEqual(set(types.values()), {"gauge"})
-            for name in families:
-                self.assertRegex(name, r"^memsnap_[a-z0-9_]+$")
-                self.assertFalse(name.endswith("_total"), "gauges, not counters")
+            samples, _, _ = parse_prom(text)
             # The kernel's status escapes the backslash; the label must hold the real name.
             self.assertTrue('name="ms\\"q\\\\x"' in text, "label value escaping")
-            for hog in (a, b):
-                snap = memsnap_json("--mem", hog.pid)  # an idle process: same numbers
-                labels = {("pid", str(hog.pid)), ("name", snap["name"])}
-                for key, counters in snap["categories"].items():
-                    for c in COUNTERS:
-                        got = samples[(f"memsnap_{c}_bytes",
-                                       frozenset(labels | {("category", key)}))]
-                        self.assertEqual(got, counters[c] * 1024, f"{hog.pid} {key} {c}")
-                total = snap["total"]
-                self.assertEqual(samples[("memsnap_pss_total_bytes", frozenset(labels))],
-                                 (total["pss"] + total["swap_pss"]) * 1024)
-                self.assertEqual(samples[("memsnap_vm_rss_bytes", frozenset(labels))],
-                                 snap["status"]["vm_rss"] * 1024)
-                self.assertEqual(samples[("memsnap_threads", frozenset(labels))],
-                                 snap["status"]["threads"])
-            self.assertEqual(b.pid, int(dict(next(l for (n, l) in samples
-                                                  if dict(l).get("name") == 'ms"q\\x'))["pid"]))
-            self.assertIn(("memsnap_system_memory_total_bytes", frozenset()), samples)
+            for hog, name in ((a, "memhog"), (b, 'ms"q\\x')):
+                snap = memsnap_json("--mem", hog.pid)
+                labels = frozenset({("pid", str(hog.pid)), ("name", name),
+                                    ("category", "native_heap")})
+                # Private memory of an idle process does not move between the two reads.
+                self.assertEqual(samples[("memsnap_private_dirty_bytes", labels)],
+                                 snap["categories"]["native_heap"]["private_dirty"] * 1024)
+            self.assertGreaterEqual(
+                samples[("memsnap_private_dirty_bytes",
+                         frozenset({("pid", str(a.pid)), ("name", "memhog"),
+                                    ("category", "native_heap")}))], 4 * 1024 * 1024)
 
     def test_fixture_bytes_against_awk_sums(self):
         for tree, pid in fixture_trees():
