@@ -23,7 +23,7 @@ struct MemOptions {
 // Prints the snapshots of the PIDs (or the --smaps file) one by one as they are read; prom
 // gathers them first (each metric family is printed once, for every process).
 class MemPrinter {
-public:
+  public:
     explicit MemPrinter(const MemOptions& opts) : opts_(opts) {}
 
     void add(const Snapshot& snap, bool with_title) {
@@ -49,7 +49,7 @@ public:
             write_stdout(snapshots_to_prometheus(prom_));
     }
 
-private:
+  private:
     const MemOptions& opts_;
     std::size_t count_ = 0;
     std::vector<Snapshot> prom_;

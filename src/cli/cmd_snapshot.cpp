@@ -25,7 +25,8 @@ int run_snapshot(const SnapshotOptions& opts) {
     ProcRoot root{opts.proc_root};
     SmapsReader reader;
     if (!opts.append.empty() && opts.format != "json")
-        throw Error(ErrorKind::Usage, "--append writes NDJSON: it takes no --format " + opts.format);
+        throw Error(ErrorKind::Usage,
+                    "--append writes NDJSON: it takes no --format " + opts.format);
     Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader);
     if (!opts.append.empty()) {
         append_line(opts.append, snapshot_to_json(snap).dump() + "\n");

@@ -251,18 +251,18 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
 
 std::string diff_to_csv(const DiffReport& r) {
     std::string out;
-    append_csv_row(out, {"category", "pss_before_kb", "pss_after_kb", "pss_delta_kb", "pss_percent",
-                         "private_dirty_before_kb", "private_dirty_after_kb",
-                         "private_dirty_delta_kb"});
+    append_csv_row(out,
+                   {"category", "pss_before_kb", "pss_after_kb", "pss_delta_kb", "pss_percent",
+                    "private_dirty_before_kb", "private_dirty_after_kb", "private_dirty_delta_kb"});
     for (const CategoryInfo& info : category_table()) {
         const CategoryChange& c = r.diff[info.category];
         auto p = c.pss.percent();
-        append_csv_row(out, {std::string(info.key), fmt::format("{}", c.pss.before),
-                             fmt::format("{}", c.pss.after), fmt::format("{}", c.pss.delta()),
-                             p ? fmt::format("{:.1f}", *p) : std::string(),
-                             fmt::format("{}", c.private_dirty.before),
-                             fmt::format("{}", c.private_dirty.after),
-                             fmt::format("{}", c.private_dirty.delta())});
+        append_csv_row(
+            out,
+            {std::string(info.key), fmt::format("{}", c.pss.before), fmt::format("{}", c.pss.after),
+             fmt::format("{}", c.pss.delta()), p ? fmt::format("{:.1f}", *p) : std::string(),
+             fmt::format("{}", c.private_dirty.before), fmt::format("{}", c.private_dirty.after),
+             fmt::format("{}", c.private_dirty.delta())});
     }
     return out;
 }

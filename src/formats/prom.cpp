@@ -89,7 +89,8 @@ struct StatusMetric {
 constexpr StatusMetric kStatusMetrics[] = {
     {"memsnap_vm_peak_bytes", "Peak virtual size (VmPeak in /proc/PID/status).",
      &ProcessStatus::vm_peak},
-    {"memsnap_vm_size_bytes", "Virtual size (VmSize in /proc/PID/status).", &ProcessStatus::vm_size},
+    {"memsnap_vm_size_bytes", "Virtual size (VmSize in /proc/PID/status).",
+     &ProcessStatus::vm_size},
     {"memsnap_vm_hwm_bytes", "Peak resident set size (VmHWM in /proc/PID/status).",
      &ProcessStatus::vm_hwm},
     {"memsnap_vm_rss_bytes", "Resident set size (VmRSS in /proc/PID/status).",
@@ -178,9 +179,8 @@ void add_snapshot_metrics(PromWriter& out, const Snapshot& snap) {
     }
     PromLabels proc{{"pid", pid}, {"name", snap.name}};
     MemUsage total = snap.total();
-    out.gauge("memsnap_pss_total_bytes",
-              "hidumper's Total Pss: Pss of every mapping plus SwapPss.", proc,
-              (total.pss + total.swap_pss) * kKiB);
+    out.gauge("memsnap_pss_total_bytes", "hidumper's Total Pss: Pss of every mapping plus SwapPss.",
+              proc, (total.pss + total.swap_pss) * kKiB);
     for (const StatusMetric& m : kStatusMetrics)
         out.gauge(m.name, m.help, proc, snap.status.*m.field * kKiB);
     out.gauge("memsnap_threads", "Threads of the process (Threads in /proc/PID/status).", proc,

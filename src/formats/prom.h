@@ -21,13 +21,13 @@ using PromLabels = std::vector<std::pair<std::string_view, std::string>>;  // na
 // lines once, its samples together, families in the order first added. Names must follow
 // Prometheus conventions ([a-zA-Z_:][a-zA-Z0-9_:]*); they are constants in memsnap, not input.
 class PromWriter {
-public:
+  public:
     // Adds one gauge sample of family `name` (created with `help` on first use).
     void gauge(std::string_view name, std::string_view help, const PromLabels& labels,
                uint64_t value);
     std::string render() const;
 
-private:
+  private:
     struct Family {
         std::string name;
         std::string help;

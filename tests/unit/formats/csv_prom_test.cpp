@@ -24,10 +24,10 @@ TEST_CASE("csv_field quotes only what RFC 4180 needs quoted") {
 TEST_CASE("prom label values: backslash, quote and newline escaped; bad UTF-8 replaced") {
     CHECK(prom_escape_label_value("plain name") == "plain name");
     CHECK(prom_escape_label_value("a\\b\"c\nd") == "a\\\\b\\\"c\\nd");
-    CHECK(prom_escape_label_value("caf\xc3\xa9") == "caf\xc3\xa9");        // valid 2-byte
+    CHECK(prom_escape_label_value("caf\xc3\xa9") == "caf\xc3\xa9");            // valid 2-byte
     CHECK(prom_escape_label_value("\xf0\x9f\x90\x98") == "\xf0\x9f\x90\x98");  // valid 4-byte
     CHECK(prom_escape_label_value("x\xff") == "x\xef\xbf\xbd");
-    CHECK(prom_escape_label_value("\xc3") == "\xef\xbf\xbd");          // cut short
+    CHECK(prom_escape_label_value("\xc3") == "\xef\xbf\xbd");                  // cut short
     CHECK(prom_escape_label_value("\xc0\xaf") == "\xef\xbf\xbd\xef\xbf\xbd");  // overlong '/'
     CHECK(prom_escape_label_value("\xed\xa0\x80") ==
           "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // a UTF-16 surrogate
@@ -59,7 +59,8 @@ TEST_CASE("snapshot metrics are bytes: kB * 1024") {
     std::string text = snapshots_to_prometheus({s});
     CHECK(text.find("memsnap_pss_bytes{pid=\"42\",name=\"app\",category=\"native_heap\"} 3072\n") !=
           std::string::npos);
-    CHECK(text.find("memsnap_pss_total_bytes{pid=\"42\",name=\"app\"} 5120\n") != std::string::npos);
+    CHECK(text.find("memsnap_pss_total_bytes{pid=\"42\",name=\"app\"} 5120\n") !=
+          std::string::npos);
     CHECK(text.find("memsnap_vm_rss_bytes{pid=\"42\",name=\"app\"} 5120\n") != std::string::npos);
     CHECK(text.find("memsnap_threads{pid=\"42\",name=\"app\"} 4\n") != std::string::npos);
     CHECK(snapshots_to_prometheus({}).empty());
