@@ -17,7 +17,7 @@ _memsnap() {
 
     local subcommands="mem snapshot diff"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
-    local opts_mem="--smaps --proc-root --format --human --help"
+    local opts_mem="--smaps --proc-root --format --human --sort --top --user --categories --all --help"
     local opts_snapshot="-o --output --append --format --proc-root --help"
     local opts_diff="--threshold --js-heap --force --format --human --help"
     local opts_top="--mem --version $opts_mem"
@@ -40,6 +40,9 @@ _memsnap() {
             COMPREPLY=($(compgen -W "${!formats_var}" -- "$cur"))
             return ;;
         --js-heap) COMPREPLY=($(compgen -W "ark anon auto" -- "$cur")); return ;;
+        --sort) COMPREPLY=($(compgen -W "pss rss uss swap native js fd threads" -- "$cur")); return ;;
+        --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
+        --top) return ;;
         --threshold)
             COMPREPLY=($(compgen -W "native= js= graphics= fd= thread=" -- "$cur"))
             compopt -o nospace

@@ -31,6 +31,11 @@ complete -c memsnap -n $mem_cond -l smaps -r -F -d 'Classify a lone smaps file (
 complete -c memsnap -n $mem_cond -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
 complete -c memsnap -n $mem_cond -l format -x -a 'table json csv prom' -d 'Output format'
 complete -c memsnap -n $mem_cond -l human -d 'Sizes as KiB/MiB/GiB'
+complete -c memsnap -n $mem_cond -l sort -x -a 'pss rss uss swap native js fd threads' -d 'Listing: sort by this column'
+complete -c memsnap -n $mem_cond -l top -x -d 'Listing: only the first N processes'
+complete -c memsnap -n $mem_cond -l user -x -a '(__fish_complete_users)' -d 'Listing: only this user'
+complete -c memsnap -n $mem_cond -l categories -d 'Listing: native and JS heap columns (full smaps)'
+complete -c memsnap -n $mem_cond -l all -d 'Listing: include kernel threads'
 complete -c memsnap -n "__fish_seen_subcommand_from mem" -a '(__memsnap_pids)'
 
 # snapshot PID

@@ -9,7 +9,14 @@
 #include "formats/snapshot_csv.h"
 #include "formats/snapshot_json.h"
 #include "formats/table.h"
+#include "formats/process_list_render.h"
 #include "procfs/collect.h"
+#include "procfs/process_list.h"
+
+#include <pwd.h>
+
+#include <algorithm>
+#include <charconv>
 
 namespace memsnap {
 namespace {
@@ -18,7 +25,63 @@ struct MemOptions {
     CommonOptions common;
     std::vector<std::string> pids;
     std::string smaps_file;
+    // The all-process listing (no PID):
+    std::string sort = "pss";
+    std::size_t top = 0;  // 0 = all
+    std::string user;
+    bool categories = false;
+    bool all = false;
 };
+
+// The uid of --user NAME|UID.
+uint32_t resolve_user(const std::string& user) {
+    uint32_t uid = 0;
+    auto [ptr, ec] = std::from_chars(user.data(), user.data() + user.size(), uid);
+    if (ec == std::errc() && ptr == user.data() + user.size()) return uid;
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+        throw Error(ErrorKind::Usage, "no user named '" + user + "'");
+    return static_cast<uint32_t>(found->pw_uid);
+}
+
+// The value a row is sorted by (largest first); missing columns sort last.
+uint64_t sort_key(const ProcessRow& r, const std::string& by) {
+    if (by == "rss") return r.usage.rss;
+    if (by == "uss") return r.usage.uss();
+    if (by == "swap") return r.usage.swap;
+    if (by == "native") return r.native_pss.value_or(0);
+    if (by == "js") return r.js_pss.value_or(0);
+    if (by == "fd") return r.fds.value_or(0);
+    if (by == "threads") return r.threads;
+    return r.usage.pss;
+}
+
+int run_listing(const MemOptions& opts) {
+    ProcessListOptions lo;
+    lo.categories = opts.categories || opts.sort == "native" || opts.sort == "js";
+    lo.kernel_threads = opts.all;
+    lo.count_fds = opts.sort == "fd";
+    if (!opts.user.empty()) lo.uid = resolve_user(opts.user);
+    SmapsReader reader;
+    ProcessList list = collect_process_list(ProcRoot{opts.common.proc_root}, reader, lo);
+    std::stable_sort(list.rows.begin(), list.rows.end(), [&](const ProcessRow& a, const ProcessRow& b) {
+        return sort_key(a, opts.sort) > sort_key(b, opts.sort);
+    });
+    if (opts.top > 0 && list.rows.size() > opts.top) list.rows.resize(opts.top);
+    const std::string& f = opts.common.format;
+    if (f == "json") {
+        write_stdout(render_process_list_json(list));
+    } else if (f == "csv") {
+        write_stdout(render_process_list_csv(list));
+    } else if (f == "prom") {
+        write_stdout(render_process_list_prom(list));
+    } else {
+        write_stdout(render_process_list_table(list, {.human = opts.common.human}));
+    }
+    return kExitOk;
+}
 
 // Prints the snapshots of the PIDs (or the --smaps file) one by one as they are read; prom
 // gathers them first (each metric family is printed once, for every process).
@@ -64,9 +127,11 @@ int run_mem(const MemOptions& opts) {
         printer.finish();
         return kExitOk;
     }
-    if (opts.pids.empty()) {
-        throw Error(ErrorKind::Usage, "give a PID (or --smaps FILE)");
-    }
+    if (opts.pids.empty()) return run_listing(opts);
+    if (opts.categories || opts.all || opts.top > 0 || !opts.user.empty() || opts.sort != "pss")
+        throw Error(ErrorKind::Usage,
+                    "--sort, --top, --user, --categories and --all apply to the listing of every "
+                    "process (no PID)");
     ProcRoot root{opts.common.proc_root};
     int code = kExitOk;
     bool json_array = opts.common.format == "json" && opts.pids.size() > 1;
@@ -97,8 +162,20 @@ void register_mem_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--smaps", opts->smaps_file,
                     "Classify a lone smaps file ('-' for standard input) instead of a process")
         ->type_name("FILE");
+    cmd->add_option("--sort", opts->sort, "Listing (no PID): sort by this column, largest first")
+        ->check(CLI::IsMember({"pss", "rss", "uss", "swap", "native", "js", "fd", "threads"}))
+        ->type_name("COLUMN");
+    cmd->add_option("--top", opts->top, "Listing: only the first N processes")->type_name("N");
+    cmd->add_option("--user", opts->user, "Listing: only processes of this user (name or UID)")
+        ->type_name("USER");
+    cmd->add_flag("--categories", opts->categories,
+                  "Listing: read full smaps for the native heap and JS heap columns (slower)");
+    cmd->add_flag("--all", opts->all, "Listing: include kernel threads (no mappings)");
     add_common_options(*cmd, opts->common, {"table", "json", "csv", "prom"});
     cmd->footer(
+        "With no PID: every readable process, largest Pss first, then the system's totals from\n"
+        "/proc/meminfo and a count of the processes that could not be read. It reads\n"
+        "smaps_rollup (fast) unless --categories (or --sort native|js) asks for full smaps.\n"
         "Formats: table (hidumper's), json (a snapshot object; an array for several PIDs), csv\n"
         "(one row per process and category, kB), prom (Prometheus text exposition, bytes).\n"
         "Sizes are in kB. Heap Size / Heap Alloc / Heap Free are printed as '-': they come from\n"

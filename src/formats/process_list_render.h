@@ -1,0 +1,25 @@
+#pragma once
+// Renders the all-process overview (memsnap --mem with no PID) as a table, JSON, CSV or
+// Prometheus text.
+#include <string>
+
+#include "model/process_list.h"
+
+namespace memsnap {
+
+struct ProcessListRenderOptions {
+    bool human = false;  // table sizes as KiB/MiB/GiB
+};
+
+// The table: one row per process (in the list's order), a total row, the system block from
+// /proc/meminfo, and a line counting the processes that were skipped, by reason.
+std::string render_process_list_table(const ProcessList& list,
+                                      const ProcessListRenderOptions& options = {});
+// One JSON object: {"unit":"kB","processes":[...],"system":{...},"skipped":[...]}.
+std::string render_process_list_json(const ProcessList& list);
+// One header row, then one row per process; columns absent from the list are empty.
+std::string render_process_list_csv(const ProcessList& list);
+// memsnap_process_*_bytes{pid,name} gauges and the system gauges.
+std::string render_process_list_prom(const ProcessList& list);
+
+}  // namespace memsnap

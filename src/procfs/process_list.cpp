@@ -1,0 +1,117 @@
+#include "procfs/process_list.h"
+
+#include <dirent.h>
+
+#include <cerrno>
+
+#include "model/accumulate.h"
+#include "model/error.h"
+#include "procfs/collect.h"
+#include "procfs/meminfo.h"
+#include "procfs/status.h"
+
+namespace memsnap {
+namespace {
+
+std::string reason_of(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::NotFound:
+            return "gone";
+        case ErrorKind::Permission:
+            return "permission denied";
+        case ErrorKind::Malformed:
+            return "malformed";
+        default:
+            return "error";
+    }
+}
+
+// Number of entries of <pid>/fd/ (no readlink: the count is all the overview needs).
+uint64_t count_fds(const ProcRoot& root, int64_t pid) {
+    std::string path = root.pid_path(pid, "fd");
+    DIR* d = ::opendir(path.c_str());
+    if (d == nullptr) throw error_from_errno(errno, "cannot list", path);
+    uint64_t n = 0;
+    while (dirent* e = ::readdir(d)) {
+        if (e->d_name[0] != '.') ++n;
+    }
+    ::closedir(d);
+    return n;
+}
+
+// Fills `row` from smaps_rollup; false for a process with no mappings (a kernel thread).
+bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row) {
+    bool any = false;
+    reader.read_file(root.pid_path(pid, "smaps_rollup"), [&](const Mapping& m) {
+        row.usage += m.usage;
+        any = true;
+    });
+    return any;
+}
+
+// Fills `row` from full smaps; false for a process with no mappings.
+bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row) {
+    MemoryAccumulator acc;
+    bool any = false;
+    reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
+        acc.add(m);
+        any = true;
+    });
+    acc.finish();
+    // smaps of an exiting process ends early: do not list a truncated total.
+    if (any && read_stat(root.pid_path(pid, "stat")).exiting())
+        throw Error(ErrorKind::NotFound, "process " + std::to_string(pid) + " exited while being read");
+    const CategoryUsage& c = acc.categories();
+    row.usage = c.total();
+    row.native_pss = c[Category::NativeHeap].pss + c[Category::NativeHeapInferred].pss;
+    row.js_pss = c[Category::ArkTsHeap].pss + c[Category::ArkTsStaticHeap].pss +
+                 c[Category::JsHeapInferred].pss;
+    return any;
+}
+
+}  // namespace
+
+ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
+                                 const ProcessListOptions& options) {
+    ProcessList list;
+    for (int64_t pid : list_pids(root)) {
+        ProcessRow row;
+        row.pid = pid;
+        try {
+            ProcessStatus st = read_status(root.pid_path(pid, "status"));
+            if (options.uid && st.uid != *options.uid) continue;
+            row.name = st.name;
+            row.uid = st.uid;
+            row.threads = st.threads;
+            // A kernel thread has no address space: no Vm* lines in status, and its
+            // smaps_rollup cannot even be opened (ESRCH).
+            bool has_mappings = st.vm_size > 0 &&
+                                (options.categories ? read_categories(root, pid, reader, row)
+                                                    : read_rollup(root, pid, reader, row));
+            if (!has_mappings && !options.kernel_threads) {
+                ++list.kernel_threads;
+                continue;
+            }
+            if (options.count_fds) row.fds = count_fds(root, pid);
+        } catch (const Error& e) {
+            list.skipped.push_back({pid, reason_of(e.kind()), e.what()});
+            continue;
+        }
+        list.rows.push_back(std::move(row));
+    }
+    try {
+        MemInfo mi = read_meminfo(root.path("meminfo"));
+        list.system.total = mi.get("MemTotal").value_or(0);
+        list.system.free = mi.get("MemFree").value_or(0);
+        list.system.available = mi.get("MemAvailable").value_or(0);
+        list.slab = mi.get("Slab").value_or(0);
+        list.page_tables = mi.get("PageTables").value_or(0);
+        list.shmem = mi.get("Shmem").value_or(0);
+        list.kernel_stack = mi.get("KernelStack").value_or(0);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::NotFound) throw;
+    }
+    return list;
+}
+
+}  // namespace memsnap

@@ -1,0 +1,26 @@
+#pragma once
+// Reads every process under a proc root for the all-process overview.
+#include <cstdint>
+#include <optional>
+
+#include "model/process_list.h"
+#include "procfs/process.h"
+#include "procfs/smaps.h"
+
+namespace memsnap {
+
+struct ProcessListOptions {
+    bool categories = false;     // read full smaps (native/js columns) instead of smaps_rollup
+    bool kernel_threads = false;  // keep processes with no mappings
+    bool count_fds = false;      // count the entries of <pid>/fd/
+    std::optional<uint32_t> uid;  // only processes of this user
+};
+
+// Reads <pid>/status and <pid>/smaps_rollup (or smaps with `categories`) of every process,
+// and <root>/meminfo. A process that exits while being read, may not be read or has a
+// malformed file is skipped and recorded with its reason, never an error for the listing.
+// Rows are in PID order. Throws only when the root itself cannot be listed.
+ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
+                                 const ProcessListOptions& options);
+
+}  // namespace memsnap
