@@ -15,20 +15,22 @@ _memsnap() {
     local cur prev words cword
     _init_completion || return
 
-    local subcommands="mem snapshot diff"
+    local subcommands="mem snapshot diff watch"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
     local opts_mem="--smaps --proc-root --format --human --sort --top --user --categories --all --help"
     local opts_snapshot="-o --output --append --format --proc-root --help"
-    local opts_diff="--threshold --js-heap --force --format --human --help"
+    local opts_diff="--threshold --js-heap --force --format --human --event --help"
+    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --help"
     local opts_top="--mem --version $opts_mem"
     local formats_mem="table json csv prom"
     local formats_snapshot="json csv prom"
     local formats_diff="table json csv"
+    local formats_watch="ndjson csv"
 
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do
         case "$w" in
-            mem | snapshot | diff) sub=$w; break ;;
+            mem | snapshot | diff | watch) sub=$w; break ;;
         esac
     done
 
@@ -42,7 +44,9 @@ _memsnap() {
         --js-heap) COMPREPLY=($(compgen -W "ark anon auto" -- "$cur")); return ;;
         --sort) COMPREPLY=($(compgen -W "pss rss uss swap native js fd threads" -- "$cur")); return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
-        --top) return ;;
+        --top | --count) return ;;
+        --interval | --duration) COMPREPLY=($(compgen -W "100ms 500ms 1s 5s 1m 10m" -- "$cur")); return ;;
+        --event) COMPREPLY=($(compgen -W "hiappevent" -- "$cur")); return ;;
         --threshold)
             COMPREPLY=($(compgen -W "native= js= graphics= fd= thread=" -- "$cur"))
             compopt -o nospace

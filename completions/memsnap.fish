@@ -1,7 +1,7 @@
 # fish completion for memsnap. Installed as share/fish/vendor_completions.d/memsnap.fish.
 # Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
 
-set -l subcommands mem snapshot diff
+set -l subcommands mem snapshot diff watch
 
 # PIDs (with their process name as description), process names, and self.
 function __memsnap_pids
@@ -52,5 +52,20 @@ complete -c memsnap -n "__fish_seen_subcommand_from diff" -l js-heap -x -a 'ark 
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l force -d 'Compare snapshots of different processes'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l format -x -a 'table json csv' -d 'Output format'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l human -d 'Sizes as KiB/MiB/GiB'
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l event -x -a 'hiappevent' -d 'Verdicts as resource-leak events'
+
+# watch PID
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a watch -d 'Timed snapshots streamed as NDJSON or CSV'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -a '(__memsnap_pids)'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l interval -x -a '100ms 500ms 1s 5s 1m' -d 'Time between samples'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l count -x -d 'Stop after N samples'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l duration -x -a '10s 1m 10m 1h' -d 'Stop after this long'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -s o -l output -r -F -d 'Append the samples to FILE'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l format -x -a 'ndjson csv' -d 'Output format'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l light -d 'smaps_rollup and status only'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l event -x -a 'hiappevent' -d 'Leak events on stderr'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l threshold -x -a 'native= js= graphics= fd= thread=' -d 'GROUP=ABS[/PCT%],...'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
 
 complete -c memsnap -s h -l help -d 'Print help'

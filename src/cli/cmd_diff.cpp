@@ -7,8 +7,14 @@
 #include "cli/common.h"
 #include "diff/snapshot_diff.h"
 #include "diff/verdict.h"
+#include "diff/series.h"
 #include "formats/diff_render.h"
+#include "formats/event.h"
+#include "formats/series.h"
 #include "formats/snapshot_source.h"
+#include "formats/series_render.h"
+
+#include <fmt/format.h>
 
 namespace memsnap {
 namespace {
@@ -20,24 +26,38 @@ struct DiffOptions {
     bool force = false;
     std::string format = "table";
     bool human = false;
+    std::string event;
 };
+
+// A series needs this many samples before a trend can be called steady (Mann-Kendall cannot
+// reach p < 0.05 with fewer).
+constexpr std::size_t kMinTrendSamples = 5;
 
 int run_diff(const DiffOptions& opts) {
     Thresholds thresholds;
     for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
     JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
 
+    if (!opts.event.empty() && opts.event != "hiappevent")
+        throw Error(ErrorKind::Usage, "--event takes 'hiappevent'");
     LoadedSnapshot before, after;
+    Series series;
     if (opts.inputs.size() == 1) {
-        // A series: its first snapshot against its last.
+        // A series: its first snapshot against its last, and the trend over all of them.
         SnapshotSpec spec = parse_snapshot_spec(opts.inputs[0]);
-        std::vector<LoadedSnapshot> all = read_snapshots(spec, /*first_and_last=*/true);
-        if (all.size() < 2)
-            throw Error(ErrorKind::Usage, all.front().origin +
+        if (spec.line != 0)
+            throw Error(ErrorKind::Usage, opts.inputs[0] + " is one snapshot: give two (memsnap diff A B)");
+        series = read_series(spec.path);
+        if (series.samples.size() < 2) {
+            // What was skipped is why there is nothing to compare: say that, as bad input.
+            if (!series.warnings.empty()) throw Error(ErrorKind::Malformed, series.warnings.front());
+            throw Error(ErrorKind::Usage, opts.inputs[0] +
                                               " holds one snapshot: give two (memsnap diff A B) "
                                               "or a series of several");
-        before = std::move(all.front());
-        after = std::move(all.back());
+        }
+        for (const std::string& w : series.warnings) print_error("warning: " + w);
+        before = {series.samples.front(), series.origins.front()};
+        after = {series.samples.back(), series.origins.back()};
     } else {
         // A file holding several snapshots stands for its first (as A) or its last (as B).
         before = std::move(read_snapshots(parse_snapshot_spec(opts.inputs[0]), true).front());
@@ -55,14 +75,35 @@ int run_diff(const DiffOptions& opts) {
 
     SnapshotDiff diff = diff_snapshots(a, b);
     Verdicts verdicts = judge(a, b, diff, thresholds, resolve_js_heap_rule(js_mode, a, b));
+    // On a series long enough for a trend, a group is a leak only when it grew steadily.
+    const bool trend = series.samples.size() >= kMinTrendSamples;
+    SeriesAnalysis analysis;
+    if (trend) {
+        analysis = analyse_series(series.samples, verdicts, thresholds);
+        std::vector<GroupGrowth> steady;
+        for (const GroupGrowth& g : verdicts.flagged) {
+            if (analysis.groups[static_cast<std::size_t>(g.group)].leak) steady.push_back(g);
+        }
+        verdicts.flagged = std::move(steady);
+    }
     DiffReport report{a, b, before.origin, after.origin, diff, verdicts};
-    if (opts.format == "json") {
-        write_stdout(diff_to_json(report).dump(2) + "\n");
+    if (!opts.event.empty()) {
+        for (const GroupGrowth& g : verdicts.flagged)
+            write_stdout(leak_event(g, verdicts, a, b).dump() + "\n");
+    } else if (opts.format == "json") {
+        nlohmann::ordered_json j = diff_to_json(report);
+        if (trend) j["series"] = series_to_json(analysis, series.samples.size());
+        write_stdout(j.dump(2) + "\n");
     } else if (opts.format == "csv") {
         write_stdout(diff_to_csv(report));
     } else {
-        write_stdout(render_diff_text(
-            report, DiffTextOptions{.human = opts.human, .color = stdout_wants_colour()}));
+        std::string text = render_diff_text(
+            report, DiffTextOptions{.human = opts.human, .color = stdout_wants_colour()});
+        if (trend) text += render_series_text(analysis, series.samples.size(), opts.human);
+        else if (series.samples.size() > 2)
+            text += fmt::format("\nseries: {} samples, too few for a trend (at least {})\n",
+                                series.samples.size(), kMinTrendSamples);
+        write_stdout(text);
     }
     return verdicts.flagged.empty() ? kExitOk : kExitThreshold;
 }
@@ -94,6 +135,10 @@ void register_diff_command(CLI::App& app, int& exit_code) {
                     "Output format: table (default), json, csv (one row per category)")
         ->check(CLI::IsMember({"table", "json", "csv"}))
         ->type_name("FORMAT");
+    cmd->add_option("--event", opts->event,
+                    "hiappevent: print each verdict as a resource-leak event (one JSON object a "
+                    "line, HiAppEvent RESOURCE_OVERLIMIT fields) instead of the report")
+        ->type_name("KIND");
     cmd->add_flag("--human", opts->human,
                   "Print sizes as KiB/MiB/GiB instead of kB (table only; csv and json stay kB)");
     cmd->footer(

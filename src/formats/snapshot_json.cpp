@@ -76,6 +76,7 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
           {"free", snap.system.free},
           {"available", snap.system.available}}},
         {"js_runtime", snap.js_runtime},
+        {"light", snap.rollup.has_value()},
     };
 }
 
@@ -201,6 +202,12 @@ Snapshot snapshot_from_json(const json& j, std::string_view where_view) {
     top.str("name", snap.name, true);
     top.u32("uid", snap.uid);
     top.str("js_runtime", snap.js_runtime);
+    if (const json* light = top.find("light", false); light != nullptr && light->is_boolean() &&
+                                                        light->get<bool>()) {
+        // A light sample: only the totals (smaps_rollup) are known.
+        snap.rollup.emplace();
+        top.object("total", true)->usage(*snap.rollup);
+    }
 
     auto categories = top.object("categories", true);
     for (const auto& [key, value] : categories->raw().items()) {

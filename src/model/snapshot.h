@@ -3,6 +3,7 @@
 // Filled by procfs/collect.h, written and read by formats/snapshot_json.h, compared by diff/.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -97,7 +98,10 @@ struct Snapshot {
     // recognised from its name or mapped libraries. Used by diff's `--js-heap auto`.
     std::string js_runtime;
 
-    MemUsage total() const { return categories.total(); }
+    // Set for a light sample (watch --light): totals from smaps_rollup, no categories.
+    std::optional<MemUsage> rollup;
+
+    MemUsage total() const { return rollup ? *rollup : categories.total(); }
     bool operator==(const Snapshot&) const = default;
 };
 

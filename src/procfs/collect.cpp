@@ -71,16 +71,24 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
         }
-        MemoryAccumulator acc;
-        std::string_view runtime = js_runtime_of_process(snap.name);
-        reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
-            acc.add(m);
-            if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
-        });
-        snap.js_runtime = std::string(runtime);
-        acc.finish();
-        snap.categories = acc.categories();
-        snap.native_heap = acc.native_heap();
+        if (options.light) {
+            MemUsage total;
+            reader.read_file(root.pid_path(pid, "smaps_rollup"),
+                             [&](const Mapping& m) { total += m.usage; });
+            snap.rollup = total;
+            snap.js_runtime = std::string(js_runtime_of_process(snap.name));
+        } else {
+            MemoryAccumulator acc;
+            std::string_view runtime = js_runtime_of_process(snap.name);
+            reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
+                acc.add(m);
+                if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
+            });
+            snap.js_runtime = std::string(runtime);
+            acc.finish();
+            snap.categories = acc.categories();
+            snap.native_heap = acc.native_heap();
+        }
         if (have_stat) {
             // smaps of a process that exited mid-read just ends early: check it is still there.
             ProcessStat after = read_stat(root.pid_path(pid, "stat"));

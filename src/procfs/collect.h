@@ -11,6 +11,7 @@ namespace memsnap {
 
 struct CollectOptions {
     bool system = true;  // read <root>/meminfo into Snapshot::system (skipped when absent)
+    bool light = false;  // read smaps_rollup instead of smaps: Snapshot::rollup, no categories
 };
 
 // Reads <pid>/stat, status and smaps (streamed through `reader`) and <root>/meminfo, and

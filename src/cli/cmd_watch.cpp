@@ -1,0 +1,281 @@
+#include "cli/cmd_watch.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <csignal>
+#include <cstring>
+#include <fmt/format.h>
+#include <memory>
+
+#include "cli/common.h"
+#include "diff/series.h"
+#include "diff/snapshot_diff.h"
+#include "diff/verdict.h"
+#include "formats/diff_render.h"
+#include "formats/event.h"
+#include "formats/series.h"
+#include "formats/snapshot_json.h"
+#include "formats/table.h"
+#include "procfs/collect.h"
+
+namespace memsnap {
+namespace {
+
+struct WatchOptions {
+    std::string pid;
+    std::string proc_root = "/proc";
+    std::string interval = "1s";
+    int64_t count = -1;  // -1: no limit
+    std::string duration;
+    std::string output;
+    std::string format = "ndjson";
+    bool light = false;
+    std::string event;
+    std::vector<std::string> thresholds;
+    std::string js_heap = "auto";
+};
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+int64_t monotonic_ms() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Sleeps until the monotonic time `deadline_ms`; false when a stop signal came first.
+bool sleep_until(int64_t deadline_ms) {
+    timespec ts{};
+    ts.tv_sec = deadline_ms / 1000;
+    ts.tv_nsec = (deadline_ms % 1000) * 1000000;
+    while (g_stop_signal == 0) {
+        int rc = ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+        if (rc == 0) return g_stop_signal == 0;
+        if (rc != EINTR) return g_stop_signal == 0;
+    }
+    return false;
+}
+
+// Writes one whole line with write(2) (retrying short writes), so a reader or a kill never
+// sees more than one torn line.
+void write_line(int fd, const std::string& text, const std::string& name) {
+    const char* p = text.data();
+    std::size_t left = text.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EPIPE) {
+                g_stop_signal = SIGPIPE;
+                return;
+            }
+            throw error_from_errno(errno, "cannot write", name);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+}
+
+std::string signed_kb(int64_t kb) {
+    return (kb < 0 ? "-" : "+") + format_kb(static_cast<uint64_t>(kb < 0 ? -kb : kb), true);
+}
+
+// "native +48.0 MiB  js +0 KiB  fd +3  threads +0"
+std::string group_changes(const Verdicts& v) {
+    std::string out;
+    for (const GroupGrowth& g : v.groups) {
+        if (!out.empty()) out += "  ";
+        int64_t d = g.change.delta();
+        out += fmt::format("{} {}", group_key(g.group),
+                           group_is_memory(g.group) ? signed_kb(d) : fmt::format("{:+}", d));
+    }
+    return out;
+}
+
+int run_watch(const WatchOptions& opts) {
+    const int64_t interval = parse_duration_ms(opts.interval);
+    if (interval < 10) throw Error(ErrorKind::Usage, "--interval must be at least 10ms");
+    if (opts.count == 0 || opts.count < -1)
+        throw Error(ErrorKind::Usage, "--count must be a positive number");
+    const int64_t duration = opts.duration.empty() ? -1 : parse_duration_ms(opts.duration);
+    if (duration == 0) throw Error(ErrorKind::Usage, "--duration must be positive");
+    if (!opts.event.empty() && opts.event != "hiappevent")
+        throw Error(ErrorKind::Usage, "--event takes 'hiappevent'");
+    Thresholds thresholds;
+    for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
+    const JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
+
+    ProcRoot root{opts.proc_root};
+    const int64_t pid = resolve_process(root, opts.pid);
+    int out_fd = STDOUT_FILENO;
+    std::string out_name = "standard output";
+    bool header_needed = opts.format == "csv";
+    if (!opts.output.empty()) {
+        out_fd = ::open(opts.output.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+        if (out_fd < 0) throw error_from_errno(errno, "cannot open", opts.output);
+        out_name = opts.output;
+        struct stat st {};
+        if (::fstat(out_fd, &st) == 0 && st.st_size > 0) header_needed = false;
+    }
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+
+    const bool live = ::isatty(STDERR_FILENO) == 1;
+    SmapsReader reader;
+    CollectOptions collect;
+    collect.light = opts.light;
+    std::vector<Snapshot> kept;  // first and latest, for the summary and events
+    Snapshot first, last;
+    int64_t samples = 0;
+    int code = kExitOk;
+    std::array<bool, kGroupCount> reported{};
+    const int64_t start = monotonic_ms();
+    if (header_needed) write_line(out_fd, series_csv_header(), out_name);
+    for (int64_t tick = 0;; ++tick) {
+        Snapshot snap;
+        try {
+            snap = collect_snapshot(root, pid, reader, collect);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::NotFound) throw;
+            if (live) std::fputs("\r\x1b[K", stderr);
+            if (samples > 0)
+                print_error(fmt::format("process {} exited; watch stops after {} samples", pid, samples));
+            else
+                print_error(e.what());
+            code = kExitNotFound;
+            break;
+        }
+        if (samples > 0 && snap.starttime != first.starttime) {
+            if (live) std::fputs("\r\x1b[K", stderr);
+            print_error(fmt::format("PID {} now belongs to another process (start time {} -> {}); "
+                                    "watch stops after {} samples",
+                                    pid, first.starttime, snap.starttime, samples));
+            code = kExitNotFound;
+            break;
+        }
+        std::string line = opts.format == "csv" ? series_csv_row(snap)
+                                                : snapshot_to_json(snap).dump() + "\n";
+        write_line(out_fd, line, out_name);
+        if (samples == 0) first = snap;
+        last = std::move(snap);
+        ++samples;
+
+        SnapshotDiff diff = diff_snapshots(first, last);
+        Verdicts v = judge(first, last, diff, thresholds, resolve_js_heap_rule(js_mode, first, last));
+        if (!opts.event.empty()) {
+            for (const GroupGrowth& g : v.flagged) {
+                auto& done = reported[static_cast<std::size_t>(g.group)];
+                if (done) continue;
+                done = true;
+                if (live) std::fputs("\r\x1b[K", stderr);
+                std::fprintf(stderr, "%s\n", leak_event(g, v, first, last).dump().c_str());
+            }
+        }
+        if (live) {
+            std::fprintf(stderr, "\r\x1b[K%lld samples, %s, Pss %s: %s", static_cast<long long>(samples),
+                         format_duration(last.time_ms - first.time_ms).c_str(),
+                         format_kb(last.total().pss + last.total().swap_pss, true).c_str(),
+                         group_changes(v).c_str());
+            std::fflush(stderr);
+        }
+        if (opts.count > 0 && samples >= opts.count) break;
+        // Keep the cadence: the next tick is start + k * interval; a sample that overran one or
+        // more ticks is said, and the missed ticks are not sampled late.
+        int64_t now = monotonic_ms();
+        int64_t next = tick + 1;
+        if (start + next * interval < now) {
+            int64_t missed = (now - start) / interval - tick;
+            if (live) std::fputs("\r\x1b[K", stderr);
+            print_error(fmt::format("sample {} took longer than the {}ms interval; {} tick(s) "
+                                    "skipped", samples, interval, missed));
+            next = (now - start) / interval + 1;
+            tick = next - 1;
+        }
+        if (duration > 0 && next * interval > duration) break;
+        if (!sleep_until(start + next * interval)) break;
+    }
+    if (live) std::fputs("\r\x1b[K", stderr);
+    if (samples > 0) {
+        Verdicts v = judge(first, last, diff_snapshots(first, last), thresholds,
+                           resolve_js_heap_rule(js_mode, first, last));
+        std::fprintf(stderr, "memsnap watch: %lld samples of pid %lld (%s) over %s; Pss %s -> %s; %s\n",
+                     static_cast<long long>(samples), static_cast<long long>(pid), first.name.c_str(),
+                     format_duration(last.time_ms - first.time_ms).c_str(),
+                     format_kb(first.total().pss, true).c_str(), format_kb(last.total().pss, true).c_str(),
+                     group_changes(v).c_str());
+        if (!v.flagged.empty())
+            std::fprintf(stderr, "  past a threshold: %s (memsnap diff on the series tells a steady "
+                                 "leak from a spike)\n",
+                         verdict_headline(v.flagged.front(), v).c_str());
+    }
+    if (out_fd != STDOUT_FILENO) ::close(out_fd);
+    return code;
+}
+
+}  // namespace
+
+int64_t parse_duration_ms(std::string_view text) {
+    std::string_view s = text;
+    double value = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec != std::errc() || ptr == s.data())
+        throw Error(ErrorKind::Usage, "bad duration '" + std::string(text) + "' (e.g. 500ms, 2s, 10m)");
+    std::string_view unit(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr));
+    double ms = 0;
+    if (unit == "ms") ms = value;
+    else if (unit.empty() || unit == "s") ms = value * 1000;
+    else if (unit == "m" || unit == "min") ms = value * 60000;
+    else if (unit == "h") ms = value * 3600000;
+    else throw Error(ErrorKind::Usage, "bad duration '" + std::string(text) + "' (units: ms, s, m, h)");
+    if (value < 0 || ms > 1e15)
+        throw Error(ErrorKind::Usage, "bad duration '" + std::string(text) + "'");
+    return static_cast<int64_t>(ms);
+}
+
+void register_watch_command(CLI::App& app, int& exit_code) {
+    auto opts = std::make_shared<WatchOptions>();
+    CLI::App* cmd = app.add_subcommand("watch", "Timed snapshots of a process, streamed as NDJSON or CSV");
+    cmd->add_option("pid", opts->pid, "PID, 'self', or a process name")->required()->type_name("PID");
+    cmd->add_option("--interval", opts->interval, "Time between samples (default 1s; at least 10ms)")
+        ->type_name("DURATION");
+    auto* count = cmd->add_option("--count", opts->count, "Stop after N samples")->type_name("N");
+    cmd->add_option("--duration", opts->duration, "Stop after this long (e.g. 10m)")
+        ->type_name("DURATION")
+        ->excludes(count);
+    cmd->add_option("-o,--output", opts->output, "Append the samples to FILE instead of standard output")
+        ->type_name("FILE");
+    cmd->add_option("--format", opts->format, "ndjson (default: one snapshot per line) or csv")
+        ->check(CLI::IsMember({"ndjson", "csv"}))
+        ->type_name("FORMAT");
+    cmd->add_flag("--light", opts->light,
+                  "Read smaps_rollup and status only: totals, no categories (cheap, for high rates)");
+    cmd->add_option("--proc-root", opts->proc_root, "Read a /proc-like tree instead of /proc")
+        ->type_name("DIR");
+    cmd->add_option("--event", opts->event,
+                    "hiappevent: when a group first crosses its threshold, print a resource-leak "
+                    "event (JSON) on standard error")
+        ->type_name("KIND");
+    cmd->add_option("--threshold", opts->thresholds, "As for diff: GROUP=ABS[/PCT%],...")
+        ->type_name("SPEC");
+    cmd->add_option("--js-heap", opts->js_heap, "As for diff: ark, anon or auto")
+        ->check(CLI::IsMember({"ark", "anon", "auto"}))
+        ->type_name("RULE");
+    cmd->footer(
+        "Each sample is one line, written whole and at once (a kill leaves at most one torn last\n"
+        "line, which diff skips). Sampling keeps its cadence; a sample that overran is said on\n"
+        "stderr. On a terminal a status line on stderr shows the growth per group. Ctrl-C or\n"
+        "SIGTERM: the last line is complete, a summary goes to stderr, exit 0. Exit 3 when the\n"
+        "process exits or its PID is reused by another process.");
+    cmd->callback([opts, &exit_code] { exit_code = run_watch(*opts); });
+}
+
+}  // namespace memsnap

@@ -1,0 +1,55 @@
+#include "formats/series_render.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "formats/sparkline.h"
+#include "formats/table.h"
+
+namespace memsnap {
+namespace {
+
+std::string trend_value(double v, Group g, bool human) {
+    if (!group_is_memory(g)) return fmt::format("{:.0f}", v);
+    return format_kb(static_cast<uint64_t>(v < 0 ? 0 : v), human);
+}
+
+}  // namespace
+
+std::string render_series_text(const SeriesAnalysis& a, std::size_t samples, bool human) {
+    std::string out = fmt::format("\nseries: {} samples; per group over all of them:\n", samples);
+    out += fmt::format("{:<10}{:>12}{:>12}{:>12}{:>12}{:>14}{:>9}  {}\n", "group", "first", "last",
+                       "min", "max", "slope/min", "p (MK)", "trend");
+    for (const GroupSeries& g : a.groups) {
+        const Trend& t = g.trend;
+        std::string slope = group_is_memory(g.group)
+                                ? (t.slope_per_min < 0 ? "-" : "+") +
+                                      format_kb(static_cast<uint64_t>(std::abs(t.slope_per_min)), human)
+                                : fmt::format("{:+.1f}", t.slope_per_min);
+        out += fmt::format("{:<10}{:>12}{:>12}{:>12}{:>12}{:>14}{:>9.3g}  {}{}\n", group_key(g.group),
+                           trend_value(t.first, g.group, human), trend_value(t.last, g.group, human),
+                           trend_value(t.min, g.group, human), trend_value(t.max, g.group, human),
+                           slope, t.p_value, sparkline(g.values, 32),
+                           g.leak ? "  steady growth: leak" : g.spike ? "  spike, fell back: not a leak" : "");
+    }
+    return out;
+}
+
+nlohmann::ordered_json series_to_json(const SeriesAnalysis& a, std::size_t samples) {
+    nlohmann::ordered_json groups = nlohmann::ordered_json::array();
+    for (const GroupSeries& g : a.groups) {
+        const Trend& t = g.trend;
+        groups.push_back({{"group", group_key(g.group)}, {"first", t.first}, {"last", t.last},
+                          {"min", t.min}, {"max", t.max}, {"slope_per_min", t.slope_per_min},
+                          {"mann_kendall_s", t.mk_s}, {"mann_kendall_z", t.mk_z},
+                          {"p_value", t.p_value}, {"points_used", t.used}, {"leak", g.leak},
+                          {"spike", g.spike}});
+    }
+    nlohmann::ordered_json leaks = nlohmann::ordered_json::array();
+    for (Group g : a.leaks) leaks.push_back(group_key(g));
+    return {{"samples", samples}, {"groups", std::move(groups)}, {"leaks", std::move(leaks)}};
+}
+
+
+}  // namespace memsnap

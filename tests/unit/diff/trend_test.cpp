@@ -1,0 +1,104 @@
+// Series statistics against values worked out by hand.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "cli/cmd_watch.h"
+#include "diff/trend.h"
+#include "formats/series.h"
+#include "formats/sparkline.h"
+#include "model/error.h"
+
+using namespace memsnap;
+
+TEST_CASE("Theil-Sen and Mann-Kendall on a small series, by hand") {
+    // t = 0..5 min, y = 10 12 11 15 16 18. The 15 pairwise slopes (y_j - y_i)/(t_j - t_i):
+    //   from 0: 2, 0.5, 5/3, 6/4, 8/5      from 1: -1, 3/2, 4/3, 6/4
+    //   from 2: 4, 5/2, 7/3                from 3: 1, 3/2           from 4: 2
+    // sorted: -1 .5 1 4/3 1.5 1.5 1.5 [1.5] 1.6 5/3 2 2 7/3 2.5 4 -> median (8th) = 1.5.
+    // Mann-Kendall: 14 pairs rise, 1 falls (12 -> 11): S = 13. No ties:
+    //   Var(S) = n(n-1)(2n+5)/18 = 6*5*17/18 = 28.333; Z = (S-1)/sqrt(Var) = 12/5.3229 = 2.2544;
+    //   p = 2(1 - Phi(2.2544)) = 0.02417.
+    std::vector<double> t = {0, 1, 2, 3, 4, 5};
+    std::vector<double> y = {10, 12, 11, 15, 16, 18};
+    Trend tr = analyse_trend(t, y);
+    CHECK(tr.samples == 6);
+    CHECK(tr.used == 6);
+    CHECK(tr.slope_per_min == doctest::Approx(1.5));
+    CHECK(tr.mk_s == 13);
+    CHECK(tr.mk_z == doctest::Approx(2.2544).epsilon(1e-4));
+    CHECK(tr.p_value == doctest::Approx(0.02417).epsilon(1e-3));
+    CHECK(tr.min == 10);
+    CHECK(tr.max == 18);
+    CHECK(tr.first == 10);
+    CHECK(tr.last == 18);
+}
+
+TEST_CASE("a spike that falls back has no trend; ties are corrected") {
+    // y = 5 5 7 5 5: pairs rising: (0,2) (1,2); falling: (2,3) (2,4); the rest tie: S = 0.
+    // Ties: four 5s -> Var = [5*4*15 - 4*3*13]/18 = (300 - 156)/18 = 8; Z = 0, p = 1.
+    // Slopes: 0 0 1 0 0 2 0 0 -1 -1 ... median 0.
+    std::vector<double> t = {0, 1, 2, 3, 4};
+    std::vector<double> y = {5, 5, 7, 5, 5};
+    Trend tr = analyse_trend(t, y);
+    CHECK(tr.mk_s == 0);
+    CHECK(tr.mk_z == 0);
+    CHECK(tr.p_value == doctest::Approx(1.0));
+    CHECK(tr.slope_per_min == doctest::Approx(0.0));
+    CHECK(tr.max == 7);
+}
+
+TEST_CASE("a long series is subsampled deterministically, first and last kept") {
+    std::vector<double> t, y;
+    for (int i = 0; i < 100000; ++i) {
+        t.push_back(i / 60.0);         // one sample a second
+        y.push_back(1000 + 2.0 * i);   // +2 kB a second = +120 kB a minute
+    }
+    Trend tr = analyse_trend(t, y, 500);
+    CHECK(tr.used == 500);
+    CHECK(tr.slope_per_min == doctest::Approx(120.0));
+    CHECK(tr.p_value < 1e-6);
+    CHECK(tr.first == 1000);
+    CHECK(tr.last == 1000 + 2.0 * 99999);
+}
+
+TEST_CASE("two points: slope from the ends, no test") {
+    std::vector<double> t = {0, 2}, y = {0, 10};
+    Trend tr = analyse_trend(t, y);
+    CHECK(tr.slope_per_min == doctest::Approx(5.0));
+    CHECK(tr.p_value == 1.0);
+}
+
+TEST_CASE("sparkline scales between min and max") {
+    std::vector<double> v = {0, 7, 14};
+    CHECK(sparkline(v) == "▁▅█");
+    std::vector<double> flat = {3, 3};
+    CHECK(sparkline(flat) == "▁▁");
+    std::vector<double> many(100, 0.0);
+    many[99] = 1;
+    CHECK(sparkline(many, 10) == "▁▁▁▁▁▁▁▁▁█");
+    CHECK(sparkline(std::vector<double>{}).empty());
+}
+
+TEST_CASE("durations") {
+    CHECK(parse_duration_ms("500ms") == 500);
+    CHECK(parse_duration_ms("2s") == 2000);
+    CHECK(parse_duration_ms("1.5s") == 1500);
+    CHECK(parse_duration_ms("10m") == 600000);
+    CHECK(parse_duration_ms("1h") == 3600000);
+    CHECK(parse_duration_ms("3") == 3000);
+    CHECK_THROWS_AS(parse_duration_ms("-1s"), Error);
+    CHECK_THROWS_AS(parse_duration_ms("fast"), Error);
+    CHECK_THROWS_AS(parse_duration_ms("5 parsecs"), Error);
+}
+
+TEST_CASE("CSV records parse back, quotes and all") {
+    std::vector<std::string> f;
+    CHECK(parse_csv_record("1,\"a,b\",\"say \"\"hi\"\"\",", f));
+    REQUIRE(f.size() == 4);
+    CHECK(f[0] == "1");
+    CHECK(f[1] == "a,b");
+    CHECK(f[2] == "say \"hi\"");
+    CHECK(f[3] == "");
+    CHECK_FALSE(parse_csv_record("\"open", f));
+}
