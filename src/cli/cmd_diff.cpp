@@ -56,8 +56,8 @@ int run_diff(const DiffOptions& opts) {
                                               "or a series of several");
         }
         for (const std::string& w : series.warnings) print_error("warning: " + w);
-        before = {series.samples.front(), series.origins.front()};
-        after = {series.samples.back(), series.origins.back()};
+        before = {series.first, series.first_origin};
+        after = {series.last, series.last_origin};
     } else {
         // A file holding several snapshots stands for its first (as A) or its last (as B).
         before = std::move(read_snapshots(parse_snapshot_spec(opts.inputs[0]), true).front());
@@ -79,7 +79,7 @@ int run_diff(const DiffOptions& opts) {
     const bool trend = series.samples.size() >= kMinTrendSamples;
     SeriesAnalysis analysis;
     if (trend) {
-        analysis = analyse_series(series.samples, verdicts, thresholds);
+        analysis = analyse_series(a, series.samples, verdicts, thresholds);
         std::vector<GroupGrowth> steady;
         for (const GroupGrowth& g : verdicts.flagged) {
             if (analysis.groups[static_cast<std::size_t>(g.group)].leak) steady.push_back(g);

@@ -2,11 +2,15 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "formats/csv.h"
 #include "formats/snapshot_json.h"
+#include "formats/series_scan.h"
 #include "formats/snapshot_source.h"
 #include "model/error.h"
 #include "procfs/file.h"
@@ -20,23 +24,6 @@ const std::vector<std::string>& tail_columns() {
         "total_pss", "total_rss",  "total_swap_pss", "vm_rss",    "rss_anon", "rss_file",
         "vm_swap",   "threads",    "fd_num",         "thread_num", "dma_total", "gpu_total"};
     return cols;
-}
-
-std::string read_all(const std::string& path) {
-    std::string text;
-    if (path == "-") {
-        char buf[65536];
-        for (;;) {
-            ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) throw error_from_errno(errno, "cannot read", "<stdin>");
-            if (n == 0) break;
-            text.append(buf, static_cast<std::size_t>(n));
-        }
-        return text;
-    }
-    read_small_file(path, text, std::size_t{16} << 30);
-    return text;
 }
 
 uint64_t to_u64(const std::string& s, bool& ok) {
@@ -152,82 +139,159 @@ bool parse_csv_record(std::string_view line, std::vector<std::string>& fields) {
     }
 }
 
-Series read_series(const std::string& path) {
-    const std::string name = path == "-" ? "<stdin>" : path;
-    std::string text = read_all(path);
-    Series out;
+namespace {
 
-    // Which kind of file: a CSV series, an NDJSON series (its first line is a JSON object on its
-    // own), or anything else the strict snapshot reader takes (one document, an array).
-    std::string_view first_line = text;
-    std::size_t skip = first_line.find_first_not_of(" \t\r\n");
-    first_line = skip == std::string_view::npos ? std::string_view() : first_line.substr(skip);
-    first_line = first_line.substr(0, first_line.find('\n'));
-    bool csv = first_line.starts_with("time_ms,");
+// Reads lines from a file or stdin with getline(3): one reused buffer, any line length.
+class LineReader {
+public:
+    explicit LineReader(const std::string& path) : name_(path == "-" ? "<stdin>" : path) {
+        file_ = path == "-" ? stdin : std::fopen(path.c_str(), "re");
+        if (file_ == nullptr) throw error_from_errno(errno, "cannot open", path);
+    }
+    ~LineReader() {
+        std::free(buf_);
+        if (file_ != nullptr && file_ != stdin) std::fclose(file_);
+    }
+    LineReader(const LineReader&) = delete;
+    LineReader& operator=(const LineReader&) = delete;
+
+    // The next line without its newline; false at the end.
+    bool next(std::string_view& line) {
+        ssize_t n = ::getline(&buf_, &cap_, file_);
+        if (n < 0) {
+            if (std::ferror(file_)) throw error_from_errno(errno, "cannot read", name_);
+            return false;
+        }
+        ++line_no_;
+        line = std::string_view(buf_, static_cast<std::size_t>(n));
+        if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        return true;
+    }
+    // Everything not read yet.
+    void rest(std::string& out) {
+        std::string_view line;
+        while (next(line)) {
+            out.append(line);
+            out += '\n';
+        }
+    }
+    uint64_t line_no() const { return line_no_; }
+    const std::string& name() const { return name_; }
+
+private:
+    std::string name_;
+    std::FILE* file_ = nullptr;
+    char* buf_ = nullptr;
+    std::size_t cap_ = 0;
+    uint64_t line_no_ = 0;
+};
+
+bool blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
+
+}  // namespace
+
+Series read_series(const std::string& path) {
+    LineReader in(path);
+    const std::string& name = in.name();
+    Series out;
+    std::string_view line;
+    while (in.next(line) && blank(line)) {
+    }
+    if (blank(line)) throw Error(ErrorKind::Malformed, name + ":1: empty file, not a snapshot");
+    const bool csv = line.starts_with("time_ms,");
     if (!csv) {
-        nlohmann::json probe = nlohmann::json::parse(first_line, nullptr, false);
+        nlohmann::json probe = nlohmann::json::parse(line, nullptr, false);
         if (probe.is_discarded() || !probe.is_object()) {
-            for (LoadedSnapshot& s : parse_snapshots(text, name)) {
-                out.samples.push_back(std::move(s.snapshot));
-                out.origins.push_back(std::move(s.origin));
-            }
+            // Not NDJSON: one document or an array, read whole by the strict reader.
+            std::string text(in.line_no() - 1, '\n');
+            text.append(line);
+            text += '\n';
+            in.rest(text);
+            std::vector<LoadedSnapshot> all = parse_snapshots(text, name);
+            for (LoadedSnapshot& s : all) out.samples.push_back(sample_of(s.snapshot));
+            out.first = all.front().snapshot;
+            out.first_origin = all.front().origin;
+            out.last = all.back().snapshot;
+            out.last_origin = all.back().origin;
             return out;
         }
     }
 
-    std::size_t last_content = text.find_last_not_of(" \t\r\n");
-    std::string_view rest = text;
-    std::size_t offset = 0;
     std::vector<std::string> header, fields;
-    uint64_t line_no = 0;
-    while (!rest.empty()) {
-        std::size_t nl = rest.find('\n');
-        std::string_view line = rest.substr(0, nl);
-        const std::size_t line_start = offset;
-        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-        offset += line.size() + 1;
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-        const bool is_last = last_content < line_start + line.size() + 1;
-        std::string where = name + ":" + std::to_string(line_no);
-        if (csv && header.empty()) {
-            if (!parse_csv_record(line, header))
-                throw Error(ErrorKind::Malformed, where + ": bad CSV header");
-            continue;
+    std::string pending_last;  // text of the latest good NDJSON line, read in full at the end
+    uint64_t pending_line = 0;
+    uint64_t torn_line = 0;  // a line that was not complete JSON, if it turns out to be the last
+    bool have_first = false;
+    auto where = [&](uint64_t n) { return name + ":" + std::to_string(n); };
+    auto add = [&](Snapshot* full, const SeriesSample& sample, uint64_t n) {
+        if (have_first && (sample.pid != out.first.pid || sample.starttime != out.first.starttime)) {
+            out.warnings.push_back(where(n) + ": skipped: another process (pid " +
+                                   std::to_string(sample.pid) + ") than the series' first sample");
+            return false;
         }
-        Snapshot snap;
+        if (!have_first) {
+            out.first = *full;
+            out.first_origin = where(n);
+            have_first = true;
+        }
+        out.samples.push_back(sample);
+        return true;
+    };
+    do {
+        if (blank(line)) continue;
+        const uint64_t n = in.line_no();
+        if (torn_line != 0) {  // the torn line was not the last one
+            out.warnings.push_back(where(torn_line) + ": not a complete JSON line (a torn write?), skipped");
+            torn_line = 0;
+        }
         if (csv) {
+            if (header.empty()) {
+                if (!parse_csv_record(line, header)) throw Error(ErrorKind::Malformed, where(n) + ": bad CSV header");
+                continue;
+            }
             bool ok = parse_csv_record(line, fields);
+            Snapshot snap;
             if (ok) snap = from_csv(header, fields, ok);
             if (!ok) {
-                if (!is_last) throw Error(ErrorKind::Malformed, where + ": not a CSV sample row");
-                out.warnings.push_back(where + ": truncated CSV row (the writer was killed?), skipped");
+                out.warnings.push_back(where(n) + ": not a CSV sample row, skipped");
                 continue;
             }
-        } else {
-            nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-            if (j.is_discarded()) {
-                // A torn line: the last one when the writer was killed, or one in the middle
-                // when a killed series was appended to again.
-                out.warnings.push_back(where + (is_last ? ": truncated JSON line (the writer was killed?), skipped"
-                                                        : ": not a complete JSON line (a torn write?), skipped"));
-                continue;
+            if (add(&snap, sample_of(snap), n)) {
+                out.last = std::move(snap);
+                out.last_origin = where(n);
             }
-            snap = snapshot_from_json(j, where);
-        }
-        if (!out.samples.empty() && (snap.pid != out.samples.front().pid ||
-                                     snap.starttime != out.samples.front().starttime)) {
-            out.warnings.push_back(where + ": skipped: another process (pid " +
-                                   std::to_string(snap.pid) + ") than the series' first sample");
             continue;
         }
-        out.samples.push_back(std::move(snap));
-        out.origins.push_back(where);
-    }
+        SeriesSample sample;
+        if (have_first && scan_series_sample(line, sample)) {
+            if (add(nullptr, sample, n)) {
+                pending_last.assign(line);
+                pending_line = n;
+            }
+            continue;
+        }
+        // The first line, or one the fast scanner would not take: the full reader decides.
+        nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded()) {
+            torn_line = n;
+            continue;
+        }
+        Snapshot snap = snapshot_from_json(j, where(n));
+        if (add(&snap, sample_of(snap), n)) {
+            pending_last.assign(line);
+            pending_line = n;
+        }
+    } while (in.next(line));
+    if (torn_line != 0)
+        out.warnings.push_back(where(torn_line) + ": truncated JSON line (the writer was killed?), skipped");
     if (out.samples.empty())
         throw Error(ErrorKind::Malformed,
-                    out.warnings.empty() ? name + ":1: empty file, not a snapshot" : out.warnings.front());
+                    out.warnings.empty() ? name + ":1: no snapshot in this series" : out.warnings.front());
+    if (!csv) {
+        out.last = snapshot_from_json(nlohmann::json::parse(pending_last), where(pending_line));
+        out.last_origin = where(pending_line);
+    }
     return out;
 }
 

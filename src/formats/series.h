@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "diff/series.h"
 #include "model/snapshot.h"
 
 namespace memsnap {
@@ -15,13 +16,15 @@ std::string series_csv_header();
 std::string series_csv_row(const Snapshot& snap);
 
 struct Series {
-    std::vector<Snapshot> samples;
-    std::vector<std::string> origins;   // "FILE:N" of each sample
-    std::vector<std::string> warnings;  // "FILE:N: ...skipped", one per skipped line
+    Snapshot first, last;  // read in full
+    std::string first_origin, last_origin;  // "FILE:N"
+    std::vector<SeriesSample> samples;      // every sample, first and last included
+    std::vector<std::string> warnings;      // "FILE:N: ...skipped", one per skipped line
 };
 
-// Reads a series file ("-" for stdin): NDJSON (one snapshot per line), a CSV series (its first
-// line is series_csv_header()), or anything parse_snapshots() takes (one document, an array).
+// Reads a series file ("-" for stdin), streaming: NDJSON (one snapshot per line; the first and
+// last read in full, the others through scan_series_sample()), a CSV series (its first line is
+// series_csv_header()), or anything parse_snapshots() takes (one document, an array).
 // A line that is not complete JSON (torn by a killed writer: the last line, or one in the
 // middle of a series appended to again) and a line of another process than the first sample
 // (PID or start time differ) are skipped with a warning naming the line; everything else is

@@ -1,0 +1,228 @@
+#include "formats/series_scan.h"
+
+#include <cstring>
+
+#include "model/category.h"
+
+namespace memsnap {
+namespace {
+
+// A minimal, strict JSON walker over one line: enough to skip any value and to read unsigned
+// integers, strings without escapes and booleans where the series needs them. Any surprise
+// makes it give up (false), never guess.
+class Scanner {
+public:
+    explicit Scanner(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+
+    bool at_end() {
+        ws();
+        return p_ == end_;
+    }
+
+    // Walks an object, calling on_member(key) positioned at each value; on_member must consume
+    // the value and return false to give up.
+    template <class F>
+    bool object(F&& on_member) {
+        ws();
+        if (p_ == end_ || *p_ != '{') return false;
+        ++p_;
+        ws();
+        if (p_ != end_ && *p_ == '}') {
+            ++p_;
+            return true;
+        }
+        for (;;) {
+            std::string_view key;
+            bool escaped = false;
+            if (!string(key, escaped)) return false;
+            ws();
+            if (p_ == end_ || *p_ != ':') return false;
+            ++p_;
+            if (!on_member(escaped ? std::string_view() : key)) return false;
+            ws();
+            if (p_ == end_) return false;
+            if (*p_ == ',') {
+                ++p_;
+                ws();
+                continue;
+            }
+            if (*p_ == '}') {
+                ++p_;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    bool uint(uint64_t& out) {
+        ws();
+        const char* start = p_;
+        uint64_t v = 0;
+        while (p_ != end_ && *p_ >= '0' && *p_ <= '9') {
+            uint64_t d = static_cast<uint64_t>(*p_ - '0');
+            if (v > (UINT64_MAX - d) / 10) return false;
+            v = v * 10 + d;
+            ++p_;
+        }
+        if (p_ == start) return false;
+        if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+        out = v;
+        return true;
+    }
+
+    bool boolean(bool& out) {
+        ws();
+        if (literal("true")) return out = true, true;
+        if (literal("false")) return out = false, true;
+        return false;
+    }
+
+    bool plain_string(std::string_view& out) {
+        bool escaped = false;
+        return string(out, escaped) && !escaped;
+    }
+
+    bool skip(int depth = 0) {
+        if (depth > 64) return false;
+        ws();
+        if (p_ == end_) return false;
+        switch (*p_) {
+            case '{':
+                return object([&](std::string_view) { return skip(depth + 1); });
+            case '[': {
+                ++p_;
+                ws();
+                if (p_ != end_ && *p_ == ']') return ++p_, true;
+                for (;;) {
+                    if (!skip(depth + 1)) return false;
+                    ws();
+                    if (p_ == end_) return false;
+                    if (*p_ == ',') {
+                        ++p_;
+                        continue;
+                    }
+                    if (*p_ == ']') return ++p_, true;
+                    return false;
+                }
+            }
+            case '"': {
+                std::string_view s;
+                bool escaped = false;
+                return string(s, escaped);
+            }
+            case 't':
+                return literal("true");
+            case 'f':
+                return literal("false");
+            case 'n':
+                return literal("null");
+            default:
+                return number();
+        }
+    }
+
+private:
+    void ws() {
+        while (p_ != end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) ++p_;
+    }
+    bool literal(const char* word) {
+        std::size_t n = std::strlen(word);
+        if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+        p_ += n;
+        return true;
+    }
+    bool number() {
+        const char* start = p_;
+        if (p_ != end_ && *p_ == '-') ++p_;
+        bool digits = false;
+        while (p_ != end_ && ((*p_ >= '0' && *p_ <= '9') || *p_ == '.' || *p_ == 'e' ||
+                              *p_ == 'E' || *p_ == '+' || *p_ == '-')) {
+            digits = digits || (*p_ >= '0' && *p_ <= '9');
+            ++p_;
+        }
+        return p_ != start && digits;
+    }
+    bool string(std::string_view& out, bool& escaped) {
+        ws();
+        if (p_ == end_ || *p_ != '"') return false;
+        const char* start = ++p_;
+        for (;;) {
+            const char* q = static_cast<const char*>(std::memchr(p_, '"', static_cast<std::size_t>(end_ - p_)));
+            if (q == nullptr) return false;
+            // Count the backslashes right before the quote: odd means it is escaped.
+            std::size_t backslashes = 0;
+            while (q - backslashes > start && q[-1 - static_cast<std::ptrdiff_t>(backslashes)] == '\\') ++backslashes;
+            if (std::memchr(p_, '\\', static_cast<std::size_t>(q - p_)) != nullptr) escaped = true;
+            p_ = q + 1;
+            if (backslashes % 2 == 0) {
+                out = std::string_view(start, static_cast<std::size_t>(q - start));
+                for (char c : out) {
+                    if (static_cast<unsigned char>(c) < 0x20) return false;  // raw control char
+                }
+                return true;
+            }
+        }
+    }
+
+    const char* p_;
+    const char* end_;
+};
+
+// "memsnap.snapshot/1" or "memsnap.snapshot/1.<minor>".
+bool schema_ok(std::string_view s) {
+    constexpr std::string_view kPrefix = "memsnap.snapshot/1";
+    if (!s.starts_with(kPrefix)) return false;
+    s.remove_prefix(kPrefix.size());
+    return s.empty() || s.front() == '.';
+}
+
+}  // namespace
+
+bool scan_series_sample(std::string_view line, SeriesSample& out) {
+    out = SeriesSample{};
+    Scanner sc(line);
+    bool have_schema = false, have_time = false, have_pid = false, have_start = false;
+    auto one = [&](const char* want, uint64_t& into) {
+        return [&sc, want, &into](std::string_view key) {
+            return key == want ? sc.uint(into) : sc.skip();
+        };
+    };
+    bool ok = sc.object([&](std::string_view key) {
+        if (key == "schema") {
+            std::string_view s;
+            return have_schema = sc.plain_string(s) && schema_ok(s);
+        }
+        if (key == "time_ms" || key == "pid") {
+            uint64_t v = 0;
+            if (!sc.uint(v)) return false;
+            (key == "pid" ? have_pid : have_time) = true;
+            (key == "pid" ? out.pid : out.time_ms) = static_cast<int64_t>(v);
+            return true;
+        }
+        if (key == "starttime") return have_start = sc.uint(out.starttime);
+        if (key == "light") return sc.boolean(out.light);
+        if (key == "categories") {
+            return sc.object([&](std::string_view cat) {
+                std::optional<Category> c = category_from_key(cat);
+                if (!c) return sc.skip();
+                return sc.object(one("pss", out.pss[static_cast<std::size_t>(*c)]));
+            });
+        }
+        if (key == "total") return sc.object(one("pss", out.total_pss));
+        if (key == "fd") return sc.object(one("num", out.fd_num));
+        if (key == "thread") return sc.object(one("num", out.thread_num));
+        if (key == "status") return sc.object(one("threads", out.status_threads));
+        if (key == "dma") return sc.object(one("total", out.dma_total));
+        if (key == "gpu") {
+            return sc.object([&](std::string_view k) {
+                if (k == "total") return sc.uint(out.gpu_total);
+                if (k == "mapped") return sc.uint(out.gpu_mapped);
+                return sc.skip();
+            });
+        }
+        return sc.skip();
+    });
+    return ok && sc.at_end() && have_schema && have_time && have_pid && have_start;
+}
+
+}  // namespace memsnap

@@ -1,0 +1,92 @@
+// The fast series-line scanner must agree with the full JSON reader, and give up (never guess)
+// on anything else.
+#include <doctest/doctest.h>
+
+#include "diff/series.h"
+#include "formats/series_scan.h"
+#include "formats/snapshot_json.h"
+
+using namespace memsnap;
+
+namespace {
+Snapshot sample_snapshot() {
+    Snapshot s;
+    s.time_ms = 1700000000123;
+    s.pid = 4242;
+    s.starttime = 987654321;
+    s.name = "we\"ird \\ name";  // escapes inside a value the scanner skips
+    uint64_t v = 1;
+    for (auto& row : s.categories.rows) {
+        row.pss = v;
+        row.rss = v * 3;
+        v += 7;
+    }
+    s.fd.num = 17;
+    s.fd.by_type = {{"pipe", 9}, {"socket", 8}};
+    s.thread.num = 5;
+    s.thread.by_name = {{"worker-*", 4}};
+    s.status.threads = 5;
+    s.dma.total = 1024;
+    s.gpu.total = 2048;
+    s.gpu.mapped = 64;
+    s.native_heap.push_back({"heap", {}});
+    return s;
+}
+}  // namespace
+
+TEST_CASE("scanner and full reader agree on a snapshot line") {
+    Snapshot s = sample_snapshot();
+    std::string line = snapshot_to_json(s).dump();
+    SeriesSample fast;
+    REQUIRE(scan_series_sample(line, fast));
+    SeriesSample full = sample_of(snapshot_from_json(nlohmann::json::parse(line), "x"));
+    CHECK(fast.time_ms == full.time_ms);
+    CHECK(fast.pid == full.pid);
+    CHECK(fast.starttime == full.starttime);
+    CHECK(fast.pss == full.pss);
+    CHECK(fast.fd_num == 17);
+    CHECK(fast.thread_num == 5);
+    CHECK(fast.status_threads == 5);
+    CHECK(fast.dma_total == 1024);
+    CHECK(fast.gpu_total == 2048);
+    CHECK(fast.gpu_mapped == 64);
+    CHECK(fast.total_pss == full.total_pss);
+    CHECK_FALSE(fast.light);
+    // Pretty-printed (with newlines and indentation) is the same object.
+    SeriesSample pretty;
+    REQUIRE(scan_series_sample(snapshot_to_json(s).dump(2), pretty));
+    CHECK(pretty.pss == fast.pss);
+}
+
+TEST_CASE("a light sample carries its total") {
+    Snapshot s = sample_snapshot();
+    s.categories = {};
+    s.rollup = MemUsage{};
+    s.rollup->pss = 777;
+    SeriesSample fast;
+    REQUIRE(scan_series_sample(snapshot_to_json(s).dump(), fast));
+    CHECK(fast.light);
+    CHECK(fast.total_pss == 777);
+}
+
+TEST_CASE("the scanner gives up on anything it should not guess") {
+    std::string line = snapshot_to_json(sample_snapshot()).dump();
+    SeriesSample out;
+    CHECK_FALSE(scan_series_sample(line.substr(0, line.size() / 2), out));  // torn
+    CHECK_FALSE(scan_series_sample(line + "x", out));                       // trailing garbage
+    std::string v2 = line;
+    v2.replace(v2.find("snapshot/1"), 10, "snapshot/2");
+    CHECK_FALSE(scan_series_sample(v2, out));  // unknown major: the full reader says so
+    std::string minor = line;
+    minor.replace(minor.find("snapshot/1"), 10, "snapshot/1.4");
+    CHECK(scan_series_sample(minor, out));  // a newer minor version is read
+    std::string neg = line;
+    neg.replace(neg.find("\"pid\":4242"), 10, "\"pid\":-4242");
+    CHECK_FALSE(scan_series_sample(neg, out));
+    CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2})", out));  // no starttime
+    CHECK(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"x":[1,{"y":[true,null,-1.5e3]}]})", out));
+    CHECK(out.starttime == 3);
+    CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"x":[1,}])", out));
+    CHECK_FALSE(scan_series_sample("", out));
+    CHECK_FALSE(scan_series_sample("[]", out));
+}
