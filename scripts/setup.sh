@@ -8,7 +8,7 @@ pkgs=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev docte
       python3 nodejs prometheus bash-completion zsh fish man-db groff-base)
 for arg in "$@"; do
   case "$arg" in
-    --bench) pkgs+=(smem smemstat hyperfine time valgrind procps) ;;
+    --bench) pkgs+=(smem smemstat hyperfine valgrind procps) ;;
     --fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
