@@ -5,7 +5,7 @@
 #   scripts/setup.sh --fuzz   also clang's libFuzzer runtime
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev
-      python3 nodejs prometheus bash-completion zsh fish man-db groff-base)
+      python3 nodejs prometheus bash-completion zsh fish man-db groff-base time)
 for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(smem smemstat hyperfine valgrind procps) ;;
