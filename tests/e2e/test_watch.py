@@ -84,8 +84,13 @@ class Watch(unittest.TestCase):
         with Memhog() as hog:
             hog.cmd("maps 3000")  # big lines, slower samples: more chances to tear
             for attempt in range(5):
+                before = os.path.getsize(out) if os.path.exists(out) else 0
                 w = self.watch(hog.pid, "--interval", "10ms", "-o", out)
-                time.sleep(0.3 + 0.05 * attempt)
+                deadline = time.time() + 20
+                while time.time() < deadline and (not os.path.exists(out) or
+                                                  os.path.getsize(out) == before):
+                    time.sleep(0.01)  # the first sample of this run is written
+                time.sleep(0.05 * attempt)  # then kill it at varying moments
                 w.kill()
                 w.wait()
         lines = read_lines(out)
@@ -121,7 +126,8 @@ class Watch(unittest.TestCase):
         with open(stat) as f:
             fields = f.read().split(" ")
         w = self.watch(1198, "--proc-root", tree, "--interval", "50ms")
-        time.sleep(0.4)
+        first = w.stdout.readline()  # the first sample is taken: now the PID is "reused"
+        self.assertTrue(first)
         fields[21] = str(int(fields[21]) + 1000)
         with open(stat + ".new", "w") as f:
             f.write(" ".join(fields))
@@ -129,7 +135,7 @@ class Watch(unittest.TestCase):
         out, err = w.communicate(timeout=30)
         self.assertEqual(w.returncode, 3, err)
         self.assertIn("now belongs to another process", err)
-        starts = {json.loads(l)["starttime"] for l in out.splitlines()}
+        starts = {json.loads(l)["starttime"] for l in [first] + out.splitlines()}
         self.assertEqual(len(starts), 1)
 
     def test_csv_series_with_one_header(self):
