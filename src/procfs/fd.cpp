@@ -70,9 +70,11 @@ std::vector<OpenFd> read_fd_table(const ProcRoot& root, int64_t pid) {
         if (name == "." || name == "..") continue;
         uint64_t n = 0;
         if (!parse_u64(name, n) || n > INT32_MAX) {
+            // The message first: `name` lives in the DIR that closedir frees.
+            Error bad(ErrorKind::Malformed,
+                      dir + ": entry '" + std::string(name) + "' is not a descriptor number");
             ::closedir(d);
-            throw Error(ErrorKind::Malformed,
-                        dir + ": entry '" + std::string(name) + "' is not a descriptor number");
+            throw bad;
         }
         fds.push_back(static_cast<int64_t>(n));
     }
