@@ -14,6 +14,7 @@
 #include "formats/snapshot_source.h"
 #include "model/accumulate.h"
 #include "model/error.h"
+#include "procfs/fd.h"
 #include "procfs/meminfo.h"
 #include "procfs/smaps.h"
 #include "procfs/status.h"
@@ -70,6 +71,16 @@ int stat(const uint8_t* data, std::size_t size) {
 int meminfo(const uint8_t* data, std::size_t size) {
     try {
         parse_meminfo(text(data, size), "fuzz");
+    } catch (const Error& e) {
+        require(e.kind() == ErrorKind::Malformed);
+    }
+    return 0;
+}
+
+int fdinfo(const uint8_t* data, std::size_t size) {
+    try {
+        FdInfo i = parse_fdinfo(text(data, size), "fuzz");
+        require(i.drm || (i.drm_total == 0 && i.drm_resident == 0));
     } catch (const Error& e) {
         require(e.kind() == ErrorKind::Malformed);
     }
@@ -143,6 +154,7 @@ const NamedTarget kTargets[] = {
     {"status", status},
     {"stat", stat},
     {"meminfo", meminfo},
+    {"fdinfo", fdinfo},
     {"snapshot_json", snapshot_json},
     {"series_line", series_line},
     {"csv_record", csv_record},

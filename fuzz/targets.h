@@ -17,8 +17,8 @@ struct NamedTarget {
     Target run;
 };
 
-// Every target, by name: smaps, status, stat, meminfo, snapshot_json, series_line, csv_record,
-// arguments.
+// Every target, by name: smaps, status, stat, meminfo, fdinfo, snapshot_json, series_line,
+// csv_record, arguments.
 const NamedTarget* all_targets(std::size_t& count);
 
 }  // namespace memsnap::fuzz

@@ -31,6 +31,7 @@ struct MemOptions {
     std::string user;
     bool categories = false;
     bool all = false;
+    bool fds = false;  // list every descriptor under the table
 };
 
 // The uid of --user NAME|UID.
@@ -89,7 +90,7 @@ class MemPrinter {
   public:
     explicit MemPrinter(const MemOptions& opts) : opts_(opts) {}
 
-    void add(const Snapshot& snap, bool with_title) {
+    void add(const Snapshot& snap, bool with_title, const std::vector<OpenFd>* fds = nullptr) {
         const std::string& format = opts_.common.format;
         if (format == "prom") {
             prom_.push_back(snap);
@@ -103,6 +104,7 @@ class MemPrinter {
             std::string out = count_ > 0 ? "\n" : "";
             if (with_title) out += fmt::format("pid {} ({})\n", snap.pid, snap.name);
             out += render_mem_table(snap, TableOptions{.human = opts_.common.human});
+            if (fds) out += render_fd_list(*fds);
             write_stdout(out);
         }
         ++count_;
@@ -121,6 +123,10 @@ class MemPrinter {
 int run_mem(const MemOptions& opts) {
     SmapsReader reader;
     MemPrinter printer(opts);
+    if (opts.fds && (opts.pids.empty() || !opts.smaps_file.empty()))
+        throw Error(ErrorKind::Usage, "--fds lists the descriptors of a PID: give one");
+    if (opts.fds && opts.common.format != "table")
+        throw Error(ErrorKind::Usage, "--fds lists descriptors in the table format only");
     if (!opts.smaps_file.empty()) {
         if (!opts.pids.empty()) throw Error(ErrorKind::Usage, "--smaps takes no PID");
         printer.add(classify_smaps_file(opts.smaps_file, reader), false);
@@ -138,7 +144,10 @@ int run_mem(const MemOptions& opts) {
     if (json_array) write_stdout("[\n");
     for (const std::string& spec : opts.pids) {
         try {
-            printer.add(collect_snapshot(root, resolve_process(root, spec), reader), true);
+            std::vector<OpenFd> fds;
+            Snapshot snap = collect_snapshot(root, resolve_process(root, spec), reader, {},
+                                             opts.fds ? &fds : nullptr);
+            printer.add(snap, true, opts.fds ? &fds : nullptr);
         } catch (const Error& e) {
             // One bad PID does not hide the others; the exit code reports it.
             print_error(e.what());
@@ -171,6 +180,8 @@ void register_mem_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--categories", opts->categories,
                   "Listing: read full smaps for the native heap and JS heap columns (slower)");
     cmd->add_flag("--all", opts->all, "Listing: include kernel threads (no mappings)");
+    cmd->add_flag("--fds", opts->fds,
+                  "With a PID: list every open descriptor (number, type, link) under the table");
     add_common_options(*cmd, opts->common, {"table", "json", "csv", "prom"});
     cmd->footer(
         "With no PID: every readable process, largest Pss first, then the system's totals from\n"
@@ -178,6 +189,8 @@ void register_mem_command(CLI::App& app, int& exit_code) {
         "smaps_rollup (fast) unless --categories (or --sort native|js) asks for full smaps.\n"
         "Formats: table (hidumper's), json (a snapshot object; an array for several PIDs), csv\n"
         "(one row per process and category, kB), prom (Prometheus text exposition, bytes).\n"
+        "Under the table: the native heap breakdown, DMA (dmabuf by exporter), GPU (DRM\n"
+        "fdinfo, GPU device mappings), fd (open descriptors by type) and threads (by name).\n"
         "Sizes are in kB. Heap Size / Heap Alloc / Heap Free are printed as '-': they come from\n"
         "the allocator inside the process (mallinfo), which cannot be read from outside it.");
     cmd->callback([opts, &exit_code] { exit_code = run_mem(*opts); });

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <iterator>
+#include <utility>
+#include <vector>
 
 namespace memsnap {
 namespace {
@@ -39,7 +42,73 @@ void append_cells(std::string& out, const MemUsage& u, uint64_t pss, bool human,
     out += '\n';
 }
 
+// Most threads shown by name under the table; the rest are summed on one line (JSON has all).
+constexpr std::size_t kMaxThreadNames = 20;
+
+// The entries of a count map, largest first (ties by name).
+std::vector<std::pair<std::string, uint64_t>> largest_first(
+    const std::map<std::string, uint64_t>& counts) {
+    std::vector<std::pair<std::string, uint64_t>> v(counts.begin(), counts.end());
+    std::stable_sort(v.begin(), v.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    return v;
+}
+
+// hidumper's section lines: "{name:>15}:{value}".
+void append_item(std::string& out, std::string_view name, std::string_view value) {
+    fmt::format_to(std::back_inserter(out), "{:>15}:{}\n", name, value);
+}
+
+std::string size_text(uint64_t kb, bool human) {
+    return human ? format_kb(kb, true) : fmt::format("{} kB", kb);
+}
+
+void append_resource_sections(std::string& out, const Snapshot& snap, bool human) {
+    if (snap.fd.num > 0 || snap.dma.total > 0) {
+        const DmaSummary& d = snap.dma;
+        out += "\nDMA:\n";
+        append_item(out, "Dma",
+                    fmt::format("{} (mapped {}, unmapped {})", size_text(d.total, human),
+                                size_text(d.mapped, human), size_text(d.unmapped, human)));
+        for (const auto& [exporter, kb] : largest_first(d.by_exporter))
+            append_item(out, exporter, size_text(kb, human));
+    }
+    const GpuSummary& g = snap.gpu;
+    if (g.total > 0 || g.resident > 0 || g.mapped > 0) {
+        out += "\nGPU:\n";
+        append_item(out, "GL", fmt::format("{} (resident {})", size_text(g.total, human),
+                                           size_text(g.resident, human)));
+        append_item(out, "mapped", size_text(g.mapped, human));
+    }
+    if (snap.fd.num > 0) {
+        fmt::format_to(std::back_inserter(out), "\nfd: {}\n", snap.fd.num);
+        for (const auto& [type, n] : largest_first(snap.fd.by_type))
+            append_item(out, type, std::to_string(n));
+    }
+    if (snap.thread.num > 0) {
+        fmt::format_to(std::back_inserter(out), "\nthreads: {}\n", snap.thread.num);
+        auto names = largest_first(snap.thread.by_name);
+        uint64_t rest = 0;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            if (i < kMaxThreadNames)
+                append_item(out, names[i].first, std::to_string(names[i].second));
+            else
+                rest += names[i].second;
+        }
+        if (names.size() > kMaxThreadNames)
+            fmt::format_to(std::back_inserter(out), "{:>15} {} more names, {} threads\n", "...",
+                           names.size() - kMaxThreadNames, rest);
+    }
+}
+
 }  // namespace
+
+std::string render_fd_list(const std::vector<OpenFd>& fds) {
+    std::string out = "\nfds:\n";
+    for (const OpenFd& f : fds)
+        fmt::format_to(std::back_inserter(out), "{:>7}  {:<10} {}\n", f.fd, f.type, f.target);
+    return out;
+}
 
 std::string format_kb(uint64_t kb, bool human) {
     if (!human) return fmt::format("{}", kb);
@@ -83,6 +152,7 @@ std::string render_mem_table(const Snapshot& snap, const TableOptions& options) 
             append_cells(out, row.usage, row.usage.pss, options.human, kColWidth - 1);
         }
     }
+    append_resource_sections(out, snap, options.human);
     return out;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // The hidumper-style memory table (shared/reference/hidumper-mem-output.txt) of a Snapshot.
 #include <string>
+#include <vector>
 
+#include "model/descriptor.h"
 #include "model/snapshot.h"
 
 namespace memsnap {
@@ -12,9 +14,17 @@ struct TableOptions {
 
 // Renders the table for one process: the header, one row per category (hidumper's rows
 // always, others when non-zero), the Total row (Pss Total = rows' Pss + Total SwapPss), then
-// the "native heap:" breakdown. Heap Size/Alloc/Free are printed as "-": they live inside
-// the process's allocator and cannot be read from outside.
+// the "native heap:" breakdown, then, like hidumper, sections of "name:value" lines: "DMA:"
+// (total, mapped, unmapped, then kB by exporter; shown when descriptors were read or dma is
+// non-zero), "GPU:" (DRM total and resident, GPU device mappings; when non-zero), "fd: N" (by
+// type) and "threads: N" (by name, at most 20 names, the rest summed), largest first, each when
+// non-zero. Heap Size/Alloc/Free are printed as "-": they live inside the process's allocator
+// and cannot be read from outside.
 std::string render_mem_table(const Snapshot& snap, const TableOptions& options = {});
+
+// The "fds:" listing of `memsnap --mem PID --fds`: a blank line, "fds:", then one line per
+// descriptor: its number, its type and its link text.
+std::string render_fd_list(const std::vector<OpenFd>& fds);
 
 // Formats a size given in kB for a table cell: "1234" or, with human, "1.2 MiB".
 std::string format_kb(uint64_t kb, bool human);

@@ -6,10 +6,10 @@
 
 namespace memsnap {
 
-void MemoryAccumulator::add(const Mapping& m) {
+Category MemoryAccumulator::add(const Mapping& m) {
     Category c = classify_mapping(m.name, m.inode);
     categories_[c] += m.usage;
-    if (c != Category::NativeHeap) return;
+    if (c != Category::NativeHeap) return c;
     std::string_view sub = native_heap_subname(strip_deleted(m.name));
     auto row = std::find_if(native_rows_.begin(), native_rows_.end(),
                             [&](const NativeHeapRow& r) { return r.name == sub; });
@@ -18,6 +18,7 @@ void MemoryAccumulator::add(const Mapping& m) {
         row = native_rows_.end() - 1;
     }
     row->usage += m.usage;
+    return c;
 }
 
 std::vector<NativeHeapRow> MemoryAccumulator::native_heap() const {

@@ -11,8 +11,8 @@ namespace memsnap {
 
 class MemoryAccumulator {
 public:
-    // Adds one mapping to the row classify_mapping() gives it.
-    void add(const Mapping& m);
+    // Adds one mapping to the row classify_mapping() gives it; returns that row.
+    Category add(const Mapping& m);
     // Call once after the last mapping.
     void finish() {}
 

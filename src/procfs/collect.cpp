@@ -6,9 +6,12 @@
 
 #include "model/accumulate.h"
 #include "model/error.h"
+#include "model/graphics.h"
 #include "model/runtime.h"
+#include "procfs/fd.h"
 #include "procfs/meminfo.h"
 #include "procfs/status.h"
+#include "procfs/task.h"
 
 namespace memsnap {
 namespace {
@@ -34,6 +37,52 @@ std::string pid_str(int64_t pid) { return std::to_string(pid); }
     }
 }
 
+// Runs `read`; a NotFound error while the process directory is still there means a captured
+// tree without that file or directory: false, the part stays empty. A process that went away
+// rethrows (the caller reports it gone).
+template <class F>
+bool read_optional_part(const ProcRoot& root, int64_t pid, F&& read) {
+    try {
+        read();
+        return true;
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
+        return false;
+    }
+}
+
+// Descriptors, their dmabuf/DRM fdinfo, and threads: once per snapshot, after smaps.
+void read_resources(const ProcRoot& root, int64_t pid, Snapshot& snap, GraphicsAccumulator& gfx,
+                    std::vector<OpenFd>* fd_list) {
+    std::vector<OpenFd> fds;
+    read_optional_part(root, pid, [&] { fds = read_fd_table(root, pid); });
+    snap.fd = summarize_fds(fds);
+    std::string key;
+    for (const OpenFd& f : fds) {
+        bool dmabuf = f.type == "dmabuf";
+        if (!dmabuf && !is_drm_device(f.target)) continue;
+        FdInfo info;
+        try {
+            info = read_fdinfo(root.pid_path(pid, "fdinfo/" + std::to_string(f.fd)));
+        } catch (const Error& e) {
+            // Closed since readlink, or a captured tree without fdinfo/.
+            if (e.kind() == ErrorKind::NotFound) continue;
+            throw;
+        }
+        if (dmabuf) gfx.add_dmabuf_fd(info.ino.value_or(0), info.size.value_or(0), info.exp_name);
+        if (info.drm) {
+            // drm-client-id is unique per device (drm-pdev) or globally: two descriptors of
+            // one client (dup, fork) carry the same id.
+            key.clear();
+            if (!info.drm_client_id.empty())
+                key = info.drm_driver + "|" + info.drm_pdev + "|" + info.drm_client_id;
+            gfx.add_drm_client(key, info.drm_total, info.drm_resident);
+        }
+    }
+    if (fd_list) *fd_list = std::move(fds);
+    read_optional_part(root, pid, [&] { snap.thread = read_threads(root, pid); });
+}
+
 }  // namespace
 
 int64_t unix_time_ms() {
@@ -42,7 +91,7 @@ int64_t unix_time_ms() {
 }
 
 Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader,
-                          const CollectOptions& options) {
+                          const CollectOptions& options, std::vector<OpenFd>* fd_list) {
     Snapshot snap;
     snap.time_ms = unix_time_ms();
     snap.pid = pid;
@@ -71,6 +120,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
         }
+        GraphicsAccumulator gfx;
         if (options.light) {
             MemUsage total;
             reader.read_file(root.pid_path(pid, "smaps_rollup"),
@@ -81,7 +131,8 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             MemoryAccumulator acc;
             std::string_view runtime = js_runtime_of_process(snap.name);
             reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
-                acc.add(m);
+                Category c = acc.add(m);
+                if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
                 if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
             });
             snap.js_runtime = std::string(runtime);
@@ -89,6 +140,8 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             snap.categories = acc.categories();
             snap.native_heap = acc.native_heap();
         }
+        if (options.resources) read_resources(root, pid, snap, gfx, fd_list);
+        gfx.finish(snap);
         if (have_stat) {
             // smaps of a process that exited mid-read just ends early: check it is still there.
             ProcessStat after = read_stat(root.pid_path(pid, "stat"));
@@ -116,7 +169,11 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader) {
     Snapshot snap;
     snap.time_ms = unix_time_ms();
     MemoryAccumulator acc;
-    auto add = [&](const Mapping& m) { acc.add(m); };
+    GraphicsAccumulator gfx;
+    auto add = [&](const Mapping& m) {
+        Category c = acc.add(m);
+        if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
+    };
     if (path == "-") {
         reader.read_fd(STDIN_FILENO, "<stdin>", add);
     } else {
@@ -125,6 +182,7 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader) {
     acc.finish();
     snap.categories = acc.categories();
     snap.native_heap = acc.native_heap();
+    gfx.finish(snap);
     return snap;
 }
 

@@ -2,7 +2,9 @@
 // Builds a Snapshot of one process from its procfs files (live /proc or a captured tree).
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "model/descriptor.h"
 #include "model/snapshot.h"
 #include "procfs/process.h"
 #include "procfs/smaps.h"
@@ -12,18 +14,25 @@ namespace memsnap {
 struct CollectOptions {
     bool system = true;  // read <root>/meminfo into Snapshot::system (skipped when absent)
     bool light = false;  // read smaps_rollup instead of smaps: Snapshot::rollup, no categories
+    // Read <pid>/fd/ (readlink of each), fdinfo/ of dmabuf and DRM descriptors and task/*/comm
+    // into Snapshot::fd, thread, dma, gpu and the GL and Graph rows (no rows when light). Once
+    // per snapshot, after smaps; a captured tree without fd/ or task/ leaves those parts empty.
+    bool resources = true;
 };
 
-// Reads <pid>/stat, status and smaps (streamed through `reader`) and <root>/meminfo, and
-// returns the snapshot stamped with the current time (js_runtime from the name and the mapped
-// libraries, model/runtime.h). Errors name the PID and the file:
+// Reads <pid>/stat, status and smaps (streamed through `reader`), with `resources` fd/, fdinfo/
+// and task/, and <root>/meminfo, and returns the snapshot stamped with the current time
+// (js_runtime from the name and the mapped libraries, model/runtime.h). Dmabuf mappings and GPU
+// device mappings fill dma/gpu even without `resources`. When `fd_list` is given, the
+// descriptors read are stored in it (memsnap --mem --fds). Errors name the PID and the file:
 // NotFound when the process does not exist or exits while being read (its smaps would be
 // truncated, so the result would be wrong), Permission with a hint, Malformed for bad files.
 Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader,
-                          const CollectOptions& options = {});
+                          const CollectOptions& options = {},
+                          std::vector<OpenFd>* fd_list = nullptr);
 
 // Classifies a lone smaps file (`-` for stdin) with no other context: categories and the
-// native heap breakdown only.
+// native heap breakdown, and the dma/gpu parts its dmabuf and GPU device mappings give.
 Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader);
 
 // Unix time now, in milliseconds.

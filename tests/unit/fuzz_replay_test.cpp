@@ -44,7 +44,8 @@ TEST_CASE("fuzz regressions and fixture seeds replay cleanly") {
             std::string_view t = targets[i].name;
             bool match = (t == "smaps" && (name == "smaps" || name == "smaps_rollup")) ||
                          (t == "status" && name == "status") || (t == "stat" && name == "stat") ||
-                         (t == "meminfo" && name == "meminfo");
+                         (t == "meminfo" && name == "meminfo") ||
+                         (t == "fdinfo" && entry.path().parent_path().filename() == "fdinfo");
             if (!match) continue;
             CAPTURE(entry.path().string());
             CHECK(run(targets[i].run, slurp(entry.path())) == 0);

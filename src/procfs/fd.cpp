@@ -1,0 +1,180 @@
+#include "procfs/fd.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+
+#include "model/error.h"
+#include "procfs/file.h"
+
+namespace memsnap {
+namespace {
+
+bool parse_u64(std::string_view s, uint64_t& out) {
+    if (s.empty()) return false;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+struct Region {
+    std::string name;
+    std::optional<uint64_t> total;   // drm-total-R
+    std::optional<uint64_t> memory;  // drm-memory-R
+};
+
+}  // namespace
+
+std::vector<OpenFd> read_fd_links(const std::string& dir, const std::vector<int64_t>& fds) {
+    std::vector<OpenFd> out;
+    out.reserve(fds.size());
+    char buf[PATH_MAX + 1];
+    std::string path;
+    for (int64_t fd : fds) {
+        path = dir;
+        path += '/';
+        path += std::to_string(fd);
+        ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
+        if (n < 0) {
+            if (errno == ENOENT) continue;  // closed since readdir
+            if (errno == EINVAL) throw Error(ErrorKind::Malformed, path + ": not a symbolic link");
+            throw error_from_errno(errno, "cannot read link", path);
+        }
+        OpenFd f;
+        f.fd = fd;
+        f.target.assign(buf, static_cast<std::size_t>(n));
+        f.type = fd_type_of_link(f.target);
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+std::vector<OpenFd> read_fd_table(const ProcRoot& root, int64_t pid) {
+    std::string dir = root.pid_path(pid, "fd");
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) throw error_from_errno(errno, "cannot list", dir);
+    std::vector<int64_t> fds;
+    errno = 0;
+    while (dirent* e = ::readdir(d)) {
+        std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        uint64_t n = 0;
+        if (!parse_u64(name, n) || n > INT32_MAX) {
+            // The message first: `name` lives in the DIR that closedir frees.
+            Error bad(ErrorKind::Malformed,
+                      dir + ": entry '" + std::string(name) + "' is not a descriptor number");
+            ::closedir(d);
+            throw bad;
+        }
+        fds.push_back(static_cast<int64_t>(n));
+    }
+    int err = errno;
+    ::closedir(d);
+    // A process that exits while its fd/ is listed: readdir fails (ENOENT) or stops early; the
+    // caller's check that the process is still alive decides which.
+    if (err != 0) throw error_from_errno(err, "cannot list", dir);
+    std::sort(fds.begin(), fds.end());
+    return read_fd_links(dir, fds);
+}
+
+std::optional<uint64_t> parse_drm_size(std::string_view value) {
+    value = trim(value);
+    std::size_t digits = 0;
+    while (digits < value.size() && value[digits] >= '0' && value[digits] <= '9') ++digits;
+    uint64_t n = 0;
+    if (!parse_u64(value.substr(0, digits), n)) return std::nullopt;
+    std::string_view unit = trim(value.substr(digits));
+    uint64_t mult = 1;
+    if (unit == "KiB")
+        mult = 1024;
+    else if (unit == "MiB")
+        mult = 1024 * 1024;
+    else if (!unit.empty())
+        return std::nullopt;
+    if (n > UINT64_MAX / mult) return std::nullopt;
+    return n * mult;
+}
+
+FdInfo parse_fdinfo(std::string_view text, std::string_view display_name) {
+    FdInfo info;
+    std::vector<Region> regions;
+    auto region = [&](std::string_view name) -> Region& {
+        for (Region& r : regions)
+            if (r.name == name) return r;
+        regions.push_back(Region{std::string(name), {}, {}});
+        return regions.back();
+    };
+    uint64_t line_no = 0;
+    while (!text.empty()) {
+        std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        ++line_no;
+        auto fail = [&](std::string_view what) {
+            return Error(ErrorKind::Malformed, std::string(display_name) + ":" +
+                                                   std::to_string(line_no) + ": " +
+                                                   std::string(what));
+        };
+        if (trim(line).empty()) continue;
+        std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0) throw fail("expected 'key: value'");
+        std::string_view key = line.substr(0, colon);
+        std::string_view value = trim(line.substr(colon + 1));
+        auto number = [&](std::optional<uint64_t>& out) {
+            uint64_t n = 0;
+            if (!parse_u64(value, n))
+                throw fail(std::string(key) + ": expected a number, got '" + std::string(value) +
+                           "'");
+            out = n;
+        };
+        auto drm_size = [&]() {
+            std::optional<uint64_t> n = parse_drm_size(value);
+            if (!n)
+                throw fail(std::string(key) + ": expected a number of bytes, KiB or MiB, got '" +
+                           std::string(value) + "'");
+            return *n;
+        };
+        if (key == "ino") {
+            number(info.ino);
+        } else if (key == "size") {
+            number(info.size);
+        } else if (key == "exp_name") {
+            info.exp_name = std::string(value);
+        } else if (key.starts_with("drm-")) {
+            info.drm = true;
+            if (key == "drm-driver") {
+                info.drm_driver = std::string(value);
+            } else if (key == "drm-pdev") {
+                info.drm_pdev = std::string(value);
+            } else if (key == "drm-client-id") {
+                info.drm_client_id = std::string(value);
+            } else if (key.starts_with("drm-total-")) {
+                region(key.substr(10)).total = drm_size();
+            } else if (key.starts_with("drm-memory-")) {
+                region(key.substr(11)).memory = drm_size();
+            } else if (key.starts_with("drm-resident-")) {
+                info.drm_resident += drm_size();
+            }
+        }
+    }
+    for (const Region& r : regions) info.drm_total += r.total.value_or(r.memory.value_or(0));
+    return info;
+}
+
+FdInfo read_fdinfo(const std::string& path) {
+    std::string text;
+    read_small_file(path, text, 64 * 1024);
+    return parse_fdinfo(text, path);
+}
+
+}  // namespace memsnap
