@@ -31,7 +31,8 @@ public:
     // Streams an already open descriptor (a pipe or stdin too); `display_name` is used in
     // messages. Does not close `fd`.
     void read_fd(int fd, std::string_view display_name, MappingCallback on_mapping);
-    // Parses text held in memory (fuzzing, tests). `display_name` as above.
+    // Parses text held in memory (fuzzing, tests), copied through the same buffer: the same
+    // line limit applies. `display_name` as above.
     void read_text(std::string_view text, std::string_view display_name,
                    MappingCallback on_mapping);
 

@@ -99,6 +99,8 @@ TEST_CASE("every rule of the table has an example here") {
         CAPTURE(rule.pattern);
         CHECK(exercised.count(std::string(rule.pattern)) == 1);
         CHECK(!rule.source.empty());
+        // classify_mapping() answers an empty name without the table: it relies on this.
+        CHECK(!rule.pattern.empty());
     }
 }
 
@@ -121,6 +123,9 @@ TEST_CASE("versioned .so needs digits after .so") {
 TEST_CASE("anonymous versus file-backed fallback uses the inode") {
     CHECK(classify_mapping("/some/file", 0) == Category::AnonOther);
     CHECK(classify_mapping("", 7) == Category::FileOther);
+    CHECK(classify_mapping("", 0) == Category::AnonOther);
+    CHECK(classify_mapping(" (deleted)", 0) == Category::AnonOther);
+    CHECK(classify_mapping(" (deleted)", 7) == Category::FileOther);
     CHECK(classify_mapping("[vdso]", 0) == Category::AnonOther);
 }
 

@@ -229,3 +229,54 @@ TEST_CASE("read_file refuses a FIFO and reports a missing file as NotFound") {
     }
     ::rmdir(dir);
 }
+
+TEST_CASE("the kernel's exact layout and any other layout give the same counters") {
+    // The reader has a fast path for counter lines laid out exactly as Linux 6.x prints them,
+    // in the kernel's order; every other layout and order goes the general way. Both must agree.
+    const std::string header = "00400000-00403000 rw-p 00000000 00:00 0\n";
+    const std::string kernel = header +
+                               "Size:                 12 kB\n"
+                               "KernelPageSize:        4 kB\n"
+                               "Rss:                   8 kB\n"
+                               "Pss:                   6 kB\n"
+                               "Pss_Dirty:             6 kB\n"
+                               "Shared_Clean:          1 kB\n"
+                               "Shared_Dirty:          2 kB\n"
+                               "Private_Clean:         3 kB\n"
+                               "Private_Dirty:  12345678 kB\n"
+                               "Private_Hugetlb:       0 kB\n"
+                               "Swap:           123456789 kB\n"  // 9 digits: wider than the field
+                               "SwapPss:               5 kB\n"
+                               "THPeligible:           0\n";
+    const std::string other = header +
+                              "SwapPss: 5 kB\n"  // reversed order, other padding, a tab
+                              "Swap:\t123456789 kB\n"
+                              "Private_Dirty: 12345678 kB\n"
+                              "Private_Clean: 3 kB\n"
+                              "Shared_Dirty: 2  kB\n"
+                              "Shared_Clean: 1\n"
+                              "Pss: 6 kB\n"
+                              "Rss: 8 kB\n"
+                              "Size: 12 kB\n";
+    auto a = parse(kernel);
+    auto b = parse(other);
+    REQUIRE(a.size() == 1);
+    REQUIRE(b.size() == 1);
+    MemUsage want;
+    want.size = 12;
+    want.rss = 8;
+    want.pss = 6;
+    want.shared_clean = 1;
+    want.shared_dirty = 2;
+    want.private_clean = 3;
+    want.private_dirty = 12345678;
+    want.swap = 123456789;
+    want.swap_pss = 5;
+    CHECK(a[0].m.usage == want);
+    CHECK(b[0].m.usage == want);
+    // A kernel-layout line whose number field is broken is still an error, with its line.
+    CHECK(error_of(header + "Size:                 12 kB\nRss:                 1 2 kB\n") ==
+          "test.smaps:3: expected 'kB' after the number");
+    CHECK(error_of(header + "Size:                 12 kB\nRss:            \nPss:   1 kB\n") ==
+          "test.smaps:3: expected a number of kB");
+}

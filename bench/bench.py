@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+"""memsnap's benchmark (issue 8, DESIGN.md section 7). Run it through bench/run.sh.
+
+Every time is a ratio to a floor measured in the same run, with the commands interleaved
+round-robin (the machine is shared: absolute times drift, ratios taken side by side do not).
+Each command's first run is an untimed warm-up that also checks it works.
+
+    bench.py [--smoke] [--out FILE] [--reps N]
+
+Environment: MEMSNAP_BIN, MEMHOG_BIN (required), BENCH_DATA (where generated inputs are cached).
+--smoke: a few repetitions on a small process and small inputs, a few seconds; prints the table
+and writes FILE only when --out is given. Any memsnap command that exists but fails makes the
+smoke run exit 1 (that is what CI checks); timings are never asserted.
+"""
+import argparse
+import datetime
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+class Failure(Exception):
+    pass
+
+
+def run_timed(cmd, shell=False):
+    """Runs cmd with stdout/stderr to /dev/null; returns (exit code, wall s, cpu s, maxrss kB)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, shell=shell, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+
+
+def first_error(cmd, shell=False):
+    p = subprocess.run(cmd, shell=shell, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    lines = p.stderr.strip().splitlines()
+    return f"exit {p.returncode}: {lines[0] if lines else 'no message'}"
+
+
+class Cmd:
+    """One benchmarked command. `ok_codes`: exit codes that mean success (diff exits 1 on a
+    leak verdict). `na`: why it is not measured (not built, not installed, failed)."""
+
+    def __init__(self, label, cmd, shell=False, ok_codes=(0,), slow=False, na=None, ours=False):
+        self.label, self.cmd, self.shell, self.ok_codes = label, cmd, shell, ok_codes
+        self.slow, self.na, self.ours = slow, na, ours
+        self.wall, self.cpu, self.maxrss = [], [], []
+
+    def text(self):
+        return self.cmd if self.shell else " ".join(self.cmd)
+
+    def run(self, record=True):
+        code, wall, cpu, rss = run_timed(self.cmd, self.shell)
+        if code not in self.ok_codes:
+            return first_error(self.cmd, self.shell)
+        if record:
+            self.wall.append(wall)
+            self.cpu.append(cpu)
+            self.maxrss.append(rss)
+        return None
+
+
+def measure(cmds, reps, slow_reps):
+    """Warm-up (and check) each command, then `reps` rounds, rotating the order each round."""
+    live = []
+    for c in cmds:
+        if c.na:
+            continue
+        err = c.run(record=False)
+        if err:
+            c.na = f"n/a (failed: {err})"
+            if c.ours:
+                raise Failure(f"{c.text()}: {err}")
+        else:
+            live.append(c)
+    for r in range(reps):
+        order = live[r % len(live):] + live[:r % len(live)] if live else []
+        for c in order:
+            if c.slow and r >= slow_reps:
+                continue
+            err = c.run()
+            if err:
+                raise Failure(f"{c.text()}: {err} (after it had worked)")
+
+
+def have(tool):
+    return shutil.which(tool) is not None
+
+
+class Memhog:
+    """tests/helpers/memhog.c holding `maps` unmergeable one-page mappings."""
+
+    def __init__(self, binary, maps):
+        self.p = subprocess.Popen([binary], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, bufsize=1)
+        ready = self.p.stdout.readline().split()
+        if len(ready) != 2 or ready[0] != "ready":
+            raise Failure(f"memhog did not start: {ready}")
+        self.pid = int(ready[1])
+        self.p.stdin.write(f"maps {maps}\n")
+        reply = self.p.stdout.readline().strip()
+        if not reply.startswith("ok"):
+            raise Failure(f"memhog maps {maps}: {reply}")
+        with open(f"/proc/{self.pid}/maps") as f:
+            self.mappings = sum(1 for _ in f)
+
+    def stop(self):
+        try:
+            self.p.stdin.write("exit\n")
+            self.p.stdin.close()
+        except OSError:
+            pass
+        self.p.wait(timeout=10)
+
+
+def subcommands(memsnap):
+    out = subprocess.run([memsnap, "--help"], capture_output=True, text=True).stdout
+    section = out.split("Subcommands:", 1)[1] if "Subcommands:" in out else ""
+    return set(re.findall(r"^\s+([a-z][a-z-]*)\s", section, re.M))
+
+
+def fmt_s(v):
+    return f"{v:.4f}" if v < 10 else f"{v:.1f}"
+
+
+def stats(values):
+    return (min(values), statistics.median(values)) if values else (None, None)
+
+
+def ratio_rows(title, cmds, floor, targets):
+    """Markdown rows: time min/median, ratio (min/min, median/median), CPU ratio, target."""
+    rows = []
+    fw_min, _ = stats(floor.wall)
+    fc_min, _ = stats(floor.cpu)
+    for c in cmds:
+        target = targets.get(c.label, "")
+        if c.na or not c.wall:
+            rows.append(f"| {title} | `{c.label}` | {c.na or 'n/a'} | | | | | {target} |")
+            continue
+        w_min, w_med = stats(c.wall)
+        c_min, _ = stats(c.cpu)
+        r_min = w_min / fw_min
+        # Rounds run the commands back to back: the ratio within a round sees the same load.
+        paired = statistics.median(a / b for a, b in zip(c.wall, floor.wall))
+        cpu_r = f"{c_min / fc_min:.2f}x" if fc_min > 0 else "-"
+        verdict = ""
+        if target:
+            limit = float(re.search(r"([0-9.]+)x", target).group(1))
+            verdict = " (met)" if paired <= limit else " (NOT met)"
+        rows.append(f"| {title} | `{c.label}` | {fmt_s(w_min)} | {fmt_s(w_med)} | "
+                    f"{r_min:.2f}x | {paired:.2f}x | {cpu_r} | {target}{verdict} |")
+    return rows
+
+
+def callgrind_instructions(cmd):
+    """Instructions (Ir) callgrind counts for cmd, or None."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "cg.out")
+        p = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] + cmd,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if p.returncode != 0 or not os.path.exists(out):
+            return None
+        with open(out) as f:
+            for line in f:
+                if line.startswith(("summary:", "totals:")):
+                    return int(line.split()[1])
+    return None
+
+
+def perf_instructions_work():
+    if not have("perf"):
+        return False
+    p = subprocess.run(["perf", "stat", "-x,", "-e", "instructions:u", "true"],
+                       capture_output=True, text=True)
+    return p.returncode == 0 and "not supported" not in p.stderr and "<not" not in p.stderr
+
+
+def perf_instructions(cmd):
+    p = subprocess.run(["perf", "stat", "-x,", "-e", "instructions:u"] + cmd,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in p.stderr.splitlines():
+        if "instructions" in line:
+            try:
+                return int(line.split(",")[0])
+            except ValueError:
+                return None
+    return None
+
+
+def peak_rss(cmd, ok_codes=(0,)):
+    """Maximum resident set size in kB, from /usr/bin/time -v (GNU time) when installed, else
+    from wait4()'s rusage (the same kernel counter)."""
+    if os.access("/usr/bin/time", os.X_OK):
+        p = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+        if m and p.returncode in ok_codes:
+            return int(m.group(1)), "/usr/bin/time -v"
+    code, _, _, rss = run_timed(cmd)
+    if code not in ok_codes:
+        raise Failure(f"{' '.join(cmd)}: {first_error(cmd)}")
+    return rss, "wait4 rusage"
+
+
+def cached(path, generator, *args):
+    """Runs a bench/gen_*.py generator unless `path` exists and is newer than the generator."""
+    script = os.path.join(HERE, generator)
+    if not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(script):
+        tmp = path + ".tmp"
+        subprocess.run([sys.executable, script, *map(str, args), tmp], check=True)
+        os.replace(tmp, path)
+    return path
+
+
+def git(*args):
+    p = subprocess.run(["git", "-C", REPO, *args], capture_output=True, text=True)
+    return p.stdout.strip() if p.returncode == 0 else "unknown"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--smoke", action="store_true", help="a few seconds: small inputs, 3 reps")
+    ap.add_argument("--out", help="write the Markdown results here (default without --smoke: "
+                    "bench/RESULTS.md)")
+    ap.add_argument("--reps", type=int, help="repetitions of each fast command")
+    args = ap.parse_args()
+    memsnap = os.environ.get("MEMSNAP_BIN") or sys.exit("bench.py: set MEMSNAP_BIN")
+    memhog = os.environ.get("MEMHOG_BIN") or sys.exit("bench.py: set MEMHOG_BIN")
+    smoke = args.smoke
+    out = args.out or (None if smoke else os.path.join(HERE, "RESULTS.md"))
+    reps = args.reps or (3 if smoke else 15)
+    slow_reps = 1 if smoke else 5
+    big_maps, small_maps = (300, 50) if smoke else (60000, 2000)
+    parse_bytes = 1_000_000 if smoke else 40_000_000
+    samples = 200 if smoke else 100_000
+    data = os.environ.get("BENCH_DATA") or tempfile.mkdtemp(prefix="memsnap-bench-")
+    os.makedirs(data, exist_ok=True)
+
+    with open("/proc/sys/vm/max_map_count") as f:
+        max_maps = int(f.read())
+    notes = []
+    if big_maps + 1000 > max_maps:
+        big_maps = max_maps - 1000
+        notes.append(f"vm.max_map_count is {max_maps}: the big process holds {big_maps} "
+                     "mappings, not 60 000 (raise it with sysctl -w vm.max_map_count=70000)")
+
+    load_start = os.getloadavg()[0]
+    subs = subcommands(memsnap)
+    def built(sub):
+        return None if sub in subs else "n/a (not built)"
+
+    def peer(tool):
+        return None if have(tool) else f"n/a ({tool} not installed: scripts/setup.sh --bench)"
+
+    smemstat_p = None
+    if have("smemstat"):
+        h = subprocess.run(["smemstat", "-h"], capture_output=True, text=True)
+        smemstat_p = "-p proclist" in (h.stdout + h.stderr)
+        if not smemstat_p:
+            notes.append("this smemstat has no -p: it was timed over every process")
+
+    rows = []
+    peak = []
+    print(f"memsnap benchmark{' (smoke)' if smoke else ''}: {reps} reps "
+          f"({slow_reps} for pmap/smem/smemstat)", flush=True)
+
+    # 1. One process: memsnap and its peers against cat smaps.
+    hogs = []
+    try:
+        for maps in (big_maps, small_maps):
+            hog = Memhog(memhog, maps)
+            hogs.append(hog)
+            pid = hog.pid
+            cat = Cmd("cat /proc/PID/smaps", ["cat", f"/proc/{pid}/smaps"])
+            cmds = [
+                Cmd("memsnap --mem PID", [memsnap, "--mem", str(pid)], ours=True),
+                Cmd("memsnap snapshot PID", [memsnap, "snapshot", str(pid)], ours=True,
+                    na=built("snapshot")),
+                Cmd("pmap -X PID", ["pmap", "-X", str(pid)], slow=True, na=peer("pmap")),
+                # smem -P filters on the command name; memhog's is unique here.
+                Cmd("smem -P '^NAME$'", ["smem", "-P", f"^{os.path.basename(memhog)}$"],
+                    slow=True, na=peer("smem")),
+                Cmd("smemstat -p PID" if smemstat_p else "smemstat",
+                    ["smemstat", "-p", str(pid)] if smemstat_p else ["smemstat"],
+                    slow=True, na=peer("smemstat")),
+            ]
+            print(f"  process with {hog.mappings} mappings (pid {pid})...", flush=True)
+            measure([cat] + cmds, reps, slow_reps)
+            title = f"{hog.mappings} mappings"
+            rows += ratio_rows(title, [cat] + cmds, cat,
+                               {"memsnap --mem PID": "<= 1.10x"} if maps == big_maps else {})
+            if maps == big_maps:
+                for label, cmd in (("memsnap --mem PID", [memsnap, "--mem", str(pid)]),
+                                   ("memsnap snapshot PID", [memsnap, "snapshot", str(pid)])):
+                    if label == "memsnap --mem PID" or not built("snapshot"):
+                        kb, how = peak_rss(cmd)
+                        peak.append((f"{label} ({hog.mappings} mappings)", kb, how))
+            hog.stop()
+    finally:
+        for hog in hogs:
+            if hog.p.poll() is None:
+                hog.p.kill()
+                hog.p.wait()
+
+    # 2. Parsing a captured smaps file.
+    print("  parsing a generated smaps file...", flush=True)
+    smaps = cached(os.path.join(data, f"gen-{parse_bytes}.smaps"), "gen_smaps.py", parse_bytes)
+    tiny = cached(os.path.join(data, "gen-1.smaps"), "gen_smaps.py", 1)
+    size = os.path.getsize(smaps)
+    parse = Cmd("memsnap --mem --smaps FILE", [memsnap, "--mem", "--smaps", smaps], ours=True)
+    start = Cmd("memsnap --mem --smaps ONE-MAPPING", [memsnap, "--mem", "--smaps", tiny],
+                ours=True)
+    catf = Cmd("cat FILE", ["cat", smaps])
+    measure([parse, start, catf], reps, slow_reps)
+    p_min, p_med = stats(parse.wall)
+    s_min, _ = stats(start.wall)
+    pc_min, _ = stats(parse.cpu)
+    sc_min, _ = stats(start.cpu)
+    mb = size / 1e6
+    cpu_mbs = mb / max(pc_min - sc_min, 1e-9)
+    parse_rows = [
+        f"| file | {mb:.1f} MB ({size} bytes), bench/gen_smaps.py |",
+        f"| `memsnap --mem --smaps FILE` wall min / median | {fmt_s(p_min)} s / {fmt_s(p_med)} s |",
+        f"| `cat FILE` wall min | {fmt_s(min(catf.wall))} s |",
+        f"| start-up (`--smaps` of a one-mapping file) wall min | {fmt_s(s_min)} s |",
+        f"| MB/s end to end (size / wall min) | {mb / p_min:.0f} |",
+        f"| MB/s wall (size / (wall min - start-up)) | {mb / max(p_min - s_min, 1e-9):.0f} |",
+        f"| MB/s on one core (size / (CPU min - start-up CPU)) | {cpu_mbs:.0f} "
+        f"(target >= 1000{' (met)' if cpu_mbs >= 1000 else ' (NOT met)'}) |",
+    ]
+    if perf_instructions_work():
+        tool, count = "perf stat -e instructions:u", perf_instructions
+    elif have("valgrind"):
+        tool, count = "valgrind --tool=callgrind", callgrind_instructions
+    else:
+        tool, count = None, None
+    if tool:
+        big, small = count(parse.cmd), count(start.cmd)
+        if big is not None and small is not None:
+            parse_rows.append(f"| instructions per byte ({tool}, start-up subtracted) | "
+                              f"{(big - small) / size:.2f} |")
+        else:
+            parse_rows.append(f"| instructions per byte | n/a ({tool} failed) |")
+    else:
+        parse_rows.append("| instructions per byte | n/a (no perf counters, no valgrind) |")
+    kb, how = peak_rss(parse.cmd)
+    peak.append((f"memsnap --mem --smaps FILE ({mb:.0f} MB)", kb, how))
+
+    # 3. Every process.
+    print("  every process...", flush=True)
+    rollup = Cmd("cat /proc/*/smaps_rollup", "cat /proc/*/smaps_rollup > /dev/null 2>&1",
+                 shell=True, ok_codes=(0, 1))
+    listing = Cmd("memsnap --mem", f"'{memsnap}' --mem > /dev/null", shell=True, ours=True)
+    try:
+        subprocess.run([memsnap, "--mem"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True, timeout=120)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+        listing.na = f"n/a ({first_error([memsnap, '--mem'])})"
+        listing.ours = False
+    smem_all = Cmd("smem", "smem > /dev/null", shell=True, slow=True, na=peer("smem"))
+    nprocs = sum(1 for d in os.listdir("/proc") if d.isdigit())
+    measure([rollup, listing, smem_all], reps, slow_reps)
+    rows += ratio_rows(f"every process (~{nprocs})", [rollup, listing, smem_all], rollup,
+                       {"memsnap --mem": "<= 1.20x"})
+
+    # 5. diff of a series.
+    print(f"  diff of a {samples}-sample series...", flush=True)
+    diff_rows = []
+    if built("diff"):
+        diff_rows.append(f"| `memsnap diff SERIES` ({samples} samples) | n/a (not built) | |")
+    else:
+        series = cached(os.path.join(data, f"series-{samples}.ndjson"), "gen_series.py", samples)
+        d = Cmd("memsnap diff SERIES", [memsnap, "diff", series], ok_codes=(0, 1), ours=True)
+        measure([d], 1 if smoke else 3, 0)
+        mb_series = os.path.getsize(series) / 1e6
+        w = min(d.wall)
+        diff_rows.append(f"| `memsnap diff SERIES` ({samples} samples, {mb_series:.0f} MB, "
+                         f"bench/gen_series.py) | {fmt_s(w)} s | < 2 s"
+                         f"{' (met)' if w < 2 else ' (NOT met)'} |")
+        kb, how = peak_rss(d.cmd, ok_codes=(0, 1))
+        peak.append((f"memsnap diff SERIES ({samples} samples)", kb, how))
+
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "src") else ""
+    lines = [
+        "# memsnap benchmark results",
+        "",
+        f"Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}; commit {commit}{dirty}; "
+        f"`bench/run.sh{' --smoke' if smoke else ''}` ({reps} repetitions, {slow_reps} for "
+        f"pmap/smem/smemstat; kernel {os.uname().release}, {os.cpu_count()} CPUs shared with "
+        f"other work: load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+        "the end).",
+        "",
+        "Times are wall seconds, min and median over the repetitions. Each round runs every "
+        "command of a group back to back (in a rotating order); ratios are to the first row of "
+        "the group: \"min\" is min to min, \"paired\" the median over the rounds of the ratio "
+        "within a round (both commands under the same load), \"cpu\" min to min of the "
+        "user+system CPU time. Targets: DESIGN.md section 7, judged on the paired ratio; "
+        "parsing speed on CPU time (one core). See bench/README.md for how to read them.",
+        "",
+        "## One process, and every process",
+        "",
+        "| process | command | min s | median s | ratio (min) | ratio (paired) | cpu | target |",
+        "|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "## Parsing a captured smaps file (one core)",
+        "",
+        "| | |",
+        "|---|---|",
+        *parse_rows,
+        "",
+        "## Peak RSS (target < 8 MiB)",
+        "",
+        "| command | peak RSS | measured with |",
+        "|---|---|---|",
+        *[f"| `{label}` | {kb} kB ({kb / 1024:.1f} MiB){' (met)' if kb < 8192 else ' (NOT met)'}"
+          f" | {how} |" for label, kb, how in peak],
+        "",
+        "## diff of a series",
+        "",
+        "| command | wall | target |",
+        "|---|---|---|",
+        *diff_rows,
+    ]
+    if notes:
+        lines += ["", "Notes:", *[f"- {n}" for n in notes]]
+    text = "\n".join(lines) + "\n"
+    print()
+    print(text)
+    if out:
+        with open(out, "w") as f:
+            f.write(text)
+        print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Failure as e:
+        print(f"bench.py: {e}", file=sys.stderr)
+        sys.exit(1)
