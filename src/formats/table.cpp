@@ -30,6 +30,13 @@ constexpr std::array<std::array<const char*, 3>, kColumns> kHeader = {{
 
 bool is_zero(const MemUsage& u) { return u == MemUsage{}; }
 
+bool has_inferred_rows(const Snapshot& snap) {
+    for (const CategoryInfo& info : category_table()) {
+        if (info.inferred && !is_zero(snap.categories[info.category])) return true;
+    }
+    return false;
+}
+
 void append_cells(std::string& out, const MemUsage& u, uint64_t pss, bool human, int first_width) {
     const uint64_t values[] = {pss,           u.shared_clean, u.shared_dirty, u.private_clean,
                                u.private_dirty, u.swap,       u.swap_pss};
@@ -143,6 +150,11 @@ std::string render_mem_table(const Snapshot& snap, const TableOptions& options) 
     // As hidumper: the Total row's Pss Total is the rows' Pss plus the Total SwapPss.
     fmt::format_to(std::back_inserter(out), "{:>{}}", "Total", kNameWidth);
     append_cells(out, total, total.pss + total.swap_pss, options.human, kColWidth);
+    if (has_inferred_rows(snap)) {
+        line("");
+        line("(inferred): unnamed anonymous mappings attributed by their shape (glibc arenas and");
+        line("mmapped chunks, thread stacks, V8 heap pages); --no-infer for hidumper's name rules only");
+    }
     if (!snap.native_heap.empty()) {
         line("");
         line("native heap:");
