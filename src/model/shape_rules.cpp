@@ -23,9 +23,12 @@ constexpr uint64_t kMinThreadStack = 16 * kKiB;
 // glibc malloc.c: DEFAULT_MMAP_THRESHOLD_MIN = 128 KiB; an mmapped chunk adds its header and
 // is rounded up to a page, so the smallest is 132 KiB.
 constexpr uint64_t kMinMallocChunk = 132 * kKiB;
-// A "round" mapping (start and size multiples of 64 KiB) is what a program's own
-// mmap(N MiB) looks like; a malloc chunk is one header page more than a round request.
-constexpr uint64_t kRoundUnit = 64 * kKiB;
+// A "round" mapping (start and size multiples of 2 MiB) is what a program's own mmap of whole
+// 2 MiB units looks like: since Linux 6.7 the kernel aligns an anonymous mapping whose length is
+// a multiple of the PMD size (2 MiB) for THP. A run of N 1028 KiB malloc chunks is that round
+// only when N is a multiple of 512. (64 KiB was tried first: a run of 16 chunks ending on an
+// arena's 64 MiB boundary is 64 KiB-round, and node's 1 MiB Buffers lost 16 MiB to it.)
+constexpr uint64_t kRoundUnit = 2 * kMiB;
 
 bool adjacent(const Shape& low, const Shape& high) {
     return low.end == high.start;
@@ -109,12 +112,12 @@ constexpr std::array kRules = {
               "node allocating 800 KB arrays (all at 0x1a.. to 0x3f.. addresses)"},
     ShapeRule{K::MallocChunk, C::NativeHeapInferred,
               "rw-p of at least 132 KiB, not round (start and size not both multiples of "
-              "64 KiB), not a .bss (directly after a file mapping)",
+              "2 MiB), not a .bss (directly after a file mapping)",
               malloc_chunk,
               "glibc malloc.c sysmalloc_mmap(): a chunk is the request + header rounded to a "
               "page (1 MiB -> 1028 KiB); the kernel merges neighbours into runs. Seen: memhog "
               "bigmalloc and node's 1 MiB Buffers (runs of 45 and 55 x 1028 KiB), while "
-              "memhog's mmap 32/8/3 (round, THP-aligned) stays AnonPage other"},
+              "memhog's mmap 8, 32, 64 (2 MiB-aligned by the kernel) stay AnonPage other"},
 };
 
 }  // namespace
