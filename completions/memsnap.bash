@@ -17,10 +17,10 @@ _memsnap() {
 
     local subcommands="mem snapshot diff watch"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
-    local opts_mem="--smaps --proc-root --format --human --sort --top --user --categories --all --fds --help"
-    local opts_snapshot="-o --output --append --format --proc-root --help"
+    local opts_mem="--smaps --proc-root --format --human --sort --top --user --categories --all --fds --no-infer --help"
+    local opts_snapshot="-o --output --append --format --proc-root --no-infer --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --help"
-    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --help"
+    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --no-infer --help"
     local opts_top="--mem --version $opts_mem"
     local formats_mem="table json csv prom"
     local formats_snapshot="json csv prom"

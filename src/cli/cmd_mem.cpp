@@ -32,6 +32,7 @@ struct MemOptions {
     bool categories = false;
     bool all = false;
     bool fds = false;  // list every descriptor under the table
+    bool no_infer = false;
 };
 
 // The uid of --user NAME|UID.
@@ -64,6 +65,7 @@ int run_listing(const MemOptions& opts) {
     lo.categories = opts.categories || opts.sort == "native" || opts.sort == "js";
     lo.kernel_threads = opts.all;
     lo.count_fds = opts.sort == "fd";
+    lo.infer = !opts.no_infer;
     if (!opts.user.empty()) lo.uid = resolve_user(opts.user);
     SmapsReader reader;
     ProcessList list = collect_process_list(ProcRoot{opts.common.proc_root}, reader, lo);
@@ -122,6 +124,8 @@ class MemPrinter {
 
 int run_mem(const MemOptions& opts) {
     SmapsReader reader;
+    CollectOptions collect;
+    collect.infer = !opts.no_infer;
     MemPrinter printer(opts);
     if (opts.fds && (opts.pids.empty() || !opts.smaps_file.empty()))
         throw Error(ErrorKind::Usage, "--fds lists the descriptors of a PID: give one");
@@ -129,7 +133,7 @@ int run_mem(const MemOptions& opts) {
         throw Error(ErrorKind::Usage, "--fds lists descriptors in the table format only");
     if (!opts.smaps_file.empty()) {
         if (!opts.pids.empty()) throw Error(ErrorKind::Usage, "--smaps takes no PID");
-        printer.add(classify_smaps_file(opts.smaps_file, reader), false);
+        printer.add(classify_smaps_file(opts.smaps_file, reader, collect), false);
         printer.finish();
         return kExitOk;
     }
@@ -145,7 +149,7 @@ int run_mem(const MemOptions& opts) {
     for (const std::string& spec : opts.pids) {
         try {
             std::vector<OpenFd> fds;
-            Snapshot snap = collect_snapshot(root, resolve_process(root, spec), reader, {},
+            Snapshot snap = collect_snapshot(root, resolve_process(root, spec), reader, collect,
                                              opts.fds ? &fds : nullptr);
             printer.add(snap, true, opts.fds ? &fds : nullptr);
         } catch (const Error& e) {
@@ -182,6 +186,8 @@ void register_mem_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--all", opts->all, "Listing: include kernel threads (no mappings)");
     cmd->add_flag("--fds", opts->fds,
                   "With a PID: list every open descriptor (number, type, link) under the table");
+    cmd->add_flag("--no-infer", opts->no_infer,
+                  "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     add_common_options(*cmd, opts->common, {"table", "json", "csv", "prom"});
     cmd->footer(
         "With no PID: every readable process, largest Pss first, then the system's totals from\n"

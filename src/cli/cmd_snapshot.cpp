@@ -19,6 +19,7 @@ struct SnapshotOptions {
     std::string output;  // -o: replaced atomically
     std::string append;  // --append: one NDJSON line
     std::string format = "json";
+    bool no_infer = false;
 };
 
 int run_snapshot(const SnapshotOptions& opts) {
@@ -27,7 +28,8 @@ int run_snapshot(const SnapshotOptions& opts) {
     if (!opts.append.empty() && opts.format != "json")
         throw Error(ErrorKind::Usage,
                     "--append writes NDJSON: it takes no --format " + opts.format);
-    Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader);
+    Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader,
+                                     CollectOptions{.infer = !opts.no_infer});
     if (!opts.append.empty()) {
         append_line(opts.append, snapshot_to_json(snap).dump() + "\n");
         return kExitOk;
@@ -72,6 +74,8 @@ void register_snapshot_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--proc-root", opts->proc_root,
                     "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) instead of /proc")
         ->type_name("DIR");
+    cmd->add_flag("--no-infer", opts->no_infer,
+                  "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     cmd->footer(
         "Example, a snapshot every 5 seconds:\n"
         "  while sleep 5; do memsnap snapshot $PID --append app.ndjson; done");

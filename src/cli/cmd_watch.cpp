@@ -35,6 +35,7 @@ struct WatchOptions {
     std::string output;
     std::string format = "ndjson";
     bool light = false;
+    bool no_infer = false;
     std::string event;
     std::vector<std::string> thresholds;
     std::string js_heap = "auto";
@@ -133,6 +134,7 @@ int run_watch(const WatchOptions& opts) {
     SmapsReader reader;
     CollectOptions collect;
     collect.light = opts.light;
+    collect.infer = !opts.no_infer;
     std::vector<Snapshot> kept;  // first and latest, for the summary and events
     Snapshot first, last;
     int64_t samples = 0;
@@ -260,6 +262,8 @@ void register_watch_command(CLI::App& app, int& exit_code) {
                   "Read smaps_rollup and status only: totals, no categories (cheap, for high rates)");
     cmd->add_option("--proc-root", opts->proc_root, "Read a /proc-like tree instead of /proc")
         ->type_name("DIR");
+    cmd->add_flag("--no-infer", opts->no_infer,
+                  "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     cmd->add_option("--event", opts->event,
                     "hiappevent: when a group first crosses its threshold, print a resource-leak "
                     "event (JSON) on standard error")

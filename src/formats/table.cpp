@@ -30,6 +30,13 @@ constexpr std::array<std::array<const char*, 3>, kColumns> kHeader = {{
 
 bool is_zero(const MemUsage& u) { return u == MemUsage{}; }
 
+bool has_inferred_rows(const Snapshot& snap) {
+    for (const CategoryInfo& info : category_table()) {
+        if (info.inferred && !is_zero(snap.categories[info.category])) return true;
+    }
+    return false;
+}
+
 void append_cells(std::string& out, const MemUsage& u, uint64_t pss, bool human, int first_width) {
     const uint64_t values[] = {pss,           u.shared_clean, u.shared_dirty, u.private_clean,
                                u.private_dirty, u.swap,       u.swap_pss};
@@ -124,31 +131,42 @@ std::string render_mem_table(const Snapshot& snap, const TableOptions& options) 
         out += s;
         out += '\n';
     };
+    // hidumper's name column is 17 wide; an "(inferred)" row widens it rather than spill over.
+    int name_width = kNameWidth;
+    for (const CategoryInfo& info : category_table()) {
+        if (info.always_shown || !is_zero(snap.categories[info.category]))
+            name_width = std::max(name_width, static_cast<int>(info.name.size()));
+    }
     line("-------------------------------[memory]-------------------------------");
     line("");
     for (int h = 0; h < 3; ++h) {
-        fmt::format_to(std::back_inserter(out), "{:>{}}", "", kNameWidth);
+        fmt::format_to(std::back_inserter(out), "{:>{}}", "", name_width);
         for (const auto& col : kHeader) fmt::format_to(std::back_inserter(out), "{:>{}}", col[h], kColWidth);
         out += '\n';
     }
-    line(fmt::format("{:>{}}{}", "", kNameWidth, std::string(kColWidth * kColumns, '-')));
+    line(fmt::format("{:>{}}{}", "", name_width, std::string(kColWidth * kColumns, '-')));
     for (const CategoryInfo& info : category_table()) {
         const MemUsage& u = snap.categories[info.category];
         if (!info.always_shown && is_zero(u)) continue;
-        fmt::format_to(std::back_inserter(out), "{:>{}}", info.name, kNameWidth);
+        fmt::format_to(std::back_inserter(out), "{:>{}}", info.name, name_width);
         append_cells(out, u, u.pss, options.human, kColWidth);
     }
-    line(std::string(kNameWidth + kColWidth * kColumns, '-'));
+    line(std::string(name_width + kColWidth * kColumns, '-'));
     MemUsage total = snap.total();
     // As hidumper: the Total row's Pss Total is the rows' Pss plus the Total SwapPss.
-    fmt::format_to(std::back_inserter(out), "{:>{}}", "Total", kNameWidth);
+    fmt::format_to(std::back_inserter(out), "{:>{}}", "Total", name_width);
     append_cells(out, total, total.pss + total.swap_pss, options.human, kColWidth);
+    if (has_inferred_rows(snap)) {
+        line("");
+        line("(inferred): unnamed anonymous mappings attributed by their shape (glibc arenas,");
+        line("malloc mmap chunks, thread stacks, V8 heap pages); --no-infer: name rules only");
+    }
     if (!snap.native_heap.empty()) {
         line("");
         line("native heap:");
         for (const NativeHeapRow& row : snap.native_heap) {
             // hidumper's sub-rows sit two columns left of the main table.
-            fmt::format_to(std::back_inserter(out), "{:>{}}", row.name + ":", kNameWidth - 1);
+            fmt::format_to(std::back_inserter(out), "{:>{}}", row.name + ":", name_width - 1);
             append_cells(out, row.usage, row.usage.pss, options.human, kColWidth - 1);
         }
     }

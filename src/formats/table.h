@@ -18,8 +18,9 @@ struct TableOptions {
 // (total, mapped, unmapped, then kB by exporter; shown when descriptors were read or dma is
 // non-zero), "GPU:" (DRM total and resident, GPU device mappings; when non-zero), "fd: N" (by
 // type) and "threads: N" (by name, at most 20 names, the rest summed), largest first, each when
-// non-zero. Heap Size/Alloc/Free are printed as "-": they live inside the process's allocator
-// and cannot be read from outside.
+// non-zero. When an "(inferred)" row is non-zero, a note under the Total row says what
+// inference did and that --no-infer turns it off. Heap Size/Alloc/Free are printed as "-":
+// they live inside the process's allocator and cannot be read from outside.
 std::string render_mem_table(const Snapshot& snap, const TableOptions& options = {});
 
 // The "fds:" listing of `memsnap --mem PID --fds`: a blank line, "fds:", then one line per

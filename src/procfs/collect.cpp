@@ -128,7 +128,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             snap.rollup = total;
             snap.js_runtime = std::string(js_runtime_of_process(snap.name));
         } else {
-            MemoryAccumulator acc;
+            MemoryAccumulator acc({.infer = options.infer});
             std::string_view runtime = js_runtime_of_process(snap.name);
             reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
                 Category c = acc.add(m);
@@ -165,10 +165,11 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
     return snap;
 }
 
-Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader) {
+Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
+                             const CollectOptions& options) {
     Snapshot snap;
     snap.time_ms = unix_time_ms();
-    MemoryAccumulator acc;
+    MemoryAccumulator acc({.infer = options.infer});
     GraphicsAccumulator gfx;
     auto add = [&](const Mapping& m) {
         Category c = acc.add(m);

@@ -18,6 +18,7 @@ struct CollectOptions {
     // into Snapshot::fd, thread, dma, gpu and the GL and Graph rows (no rows when light). Once
     // per snapshot, after smaps; a captured tree without fd/ or task/ leaves those parts empty.
     bool resources = true;
+    bool infer = true;  // attribute unnamed anonymous mappings by shape (model/shape_rules.h)
 };
 
 // Reads <pid>/stat, status and smaps (streamed through `reader`), with `resources` fd/, fdinfo/
@@ -32,8 +33,10 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
                           std::vector<OpenFd>* fd_list = nullptr);
 
 // Classifies a lone smaps file (`-` for stdin) with no other context: categories and the
-// native heap breakdown, and the dma/gpu parts its dmabuf and GPU device mappings give.
-Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader);
+// native heap breakdown, and the dma/gpu parts its dmabuf and GPU device mappings give
+// (options.infer as above; the other options do not apply).
+Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
+                             const CollectOptions& options = {});
 
 // Unix time now, in milliseconds.
 int64_t unix_time_ms();

@@ -50,8 +50,9 @@ bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, Process
 }
 
 // Fills `row` from full smaps; false for a process with no mappings.
-bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row) {
-    MemoryAccumulator acc;
+bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row,
+                     bool infer) {
+    MemoryAccumulator acc({.infer = infer});
     bool any = false;
     reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
         acc.add(m);
@@ -86,7 +87,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
             // A kernel thread has no address space: no Vm* lines in status, and its
             // smaps_rollup cannot even be opened (ESRCH).
             bool has_mappings = st.vm_size > 0 &&
-                                (options.categories ? read_categories(root, pid, reader, row)
+                                (options.categories ? read_categories(root, pid, reader, row, options.infer)
                                                     : read_rollup(root, pid, reader, row));
             if (!has_mappings && !options.kernel_threads) {
                 ++list.kernel_threads;

@@ -14,6 +14,7 @@ struct ProcessListOptions {
     bool kernel_threads = false;  // keep processes with no mappings
     bool count_fds = false;      // count the entries of <pid>/fd/
     std::optional<uint32_t> uid;  // only processes of this user
+    bool infer = true;            // with categories: shape inference (model/shape_rules.h)
 };
 
 // Reads <pid>/status and <pid>/smaps_rollup (or smaps with `categories`) of every process,

@@ -115,7 +115,7 @@ class Csv(unittest.TestCase):
     def test_fixtures_against_awk_sums_and_json(self):
         for tree, pid in fixture_trees():
             with self.subTest(tree=os.path.basename(tree)):
-                header, rows = read_csv(run_ok("--mem", pid, "--proc-root", tree, "--format", "csv"))
+                header, rows = read_csv(run_ok("--mem", pid, "--proc-root", tree, "--no-infer", "--format", "csv"))
                 self.assertEqual(header, ["pid", "name", "category"] +
                                  [c + "_kb" for c in COUNTERS])
                 by_key = {r["category"]: r for r in rows}
@@ -132,7 +132,7 @@ class Csv(unittest.TestCase):
                     if key not in {ROW_KEYS[n] for n in expected if n != "total"}:
                         self.assertEqual(int(r["pss_kb"]), 0, key)
                 self.assertEqual(sum(int(r["pss_kb"]) for r in rows), expected["total"]["pss"])
-                snap = memsnap_json("--mem", pid, "--proc-root", tree)
+                snap = memsnap_json("--mem", pid, "--proc-root", tree, "--no-infer")
                 self.assertEqual(list(by_key), list(snap["categories"]))
                 for key, counters in snap["categories"].items():
                     for c in COUNTERS:
@@ -252,7 +252,7 @@ class Prometheus(unittest.TestCase):
     def test_fixture_bytes_against_awk_sums(self):
         for tree, pid in fixture_trees():
             with self.subTest(tree=os.path.basename(tree)):
-                text = run_ok("--mem", pid, "--proc-root", tree, "--format", "prom")
+                text = run_ok("--mem", pid, "--proc-root", tree, "--no-infer", "--format", "prom")
                 promtool_check(self, text)
                 samples, _, _ = parse_prom(text)
                 pss = {dict(l)["category"]: v for (n, l), v in samples.items()
@@ -288,7 +288,7 @@ class Human(unittest.TestCase):
                 "swap_pss"]
         for tree, pid in fixture_trees():
             with self.subTest(tree=os.path.basename(tree)):
-                text = run_ok("--mem", pid, "--proc-root", tree, "--human")
+                text = run_ok("--mem", pid, "--proc-root", tree, "--no-infer", "--human")
                 table = text.split("\nnative heap:")[0]
                 lines = {l[:17].strip(): re.split(r"\s{2,}", l[17:].strip())
                          for l in table.splitlines()}

@@ -3,7 +3,8 @@
 The expected numbers are NOT computed by memsnap: tests/fixtures/expected.awk implements the
 category rules independently in awk and wrote tests/fixtures/<tree>/expected-rows.tsv and
 expected-native.tsv (regenerate with tests/fixtures/make-expected.sh; see
-tests/fixtures/README.md). Every row is compared exactly."""
+tests/fixtures/README.md). Every row is compared exactly. The awk knows the name rules only, so
+memsnap runs with --no-infer (shape inference is tested in test_infer.py)."""
 import glob
 import os
 
@@ -55,7 +56,7 @@ class FixtureTrees(unittest.TestCase):
         for tree, pid in trees():
             with self.subTest(tree=os.path.basename(tree)):
                 expected = read_tsv(os.path.join(tree, "expected-rows.tsv"))
-                r = memsnap("--mem", pid, "--proc-root", tree)
+                r = memsnap("--mem", pid, "--proc-root", tree, "--no-infer")
                 self.assertEqual(r.returncode, 0, r.stderr)
                 got = table_rows(r.stdout)
                 for name, cells in got.items():
@@ -73,7 +74,7 @@ class FixtureTrees(unittest.TestCase):
                 want_total = [total[c] for c in COLUMNS]
                 want_total[0] += total["swap_pss"]  # hidumper: Pss Total = Pss + SwapPss
                 self.assertEqual(got["Total"], want_total)
-                snap = memsnap_json("--mem", pid, "--proc-root", tree)
+                snap = memsnap_json("--mem", pid, "--proc-root", tree, "--no-infer")
                 self.assertEqual(snap["total"]["size"], total["size"])
                 self.assertEqual(snap["total"]["rss"], total["rss"])
 
@@ -84,7 +85,7 @@ class FixtureTrees(unittest.TestCase):
                 continue
             with self.subTest(tree=os.path.basename(tree)):
                 expected = read_tsv(path)
-                r = memsnap("--mem", pid, "--proc-root", tree)
+                r = memsnap("--mem", pid, "--proc-root", tree, "--no-infer")
                 got = table_rows(r.stdout, "native heap:")
                 self.assertEqual(set(got), set(expected))
                 for name, cells in got.items():

@@ -40,10 +40,11 @@ class Scratch(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.dir, name)
 
-    def snap(self, pid, name):
-        """Writes a snapshot of `pid` to the scratch file `name`; returns its path."""
+    def snap(self, pid, name, *args):
+        """Writes a snapshot of `pid` (memsnap snapshot ... `args`) to the scratch file `name`;
+        returns its path."""
         p = self.path(name)
-        r = memsnap("snapshot", pid, "-o", p)
+        r = memsnap("snapshot", pid, "-o", p, *args)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout, "")
         return p
@@ -167,10 +168,12 @@ class NodeJsHeap(Scratch):
         try:
             pid = int(proc.stdout.readline().split()[1])
             a = self.snap(pid, "a.json")
+            a_names = self.snap(pid, "a-names.json", "--no-infer")
             proc.stdin.write("grow 100\n")
             proc.stdin.flush()
             self.assertTrue(proc.stdout.readline().startswith("ok"))
             b = self.snap(pid, "b.json")
+            b_names = self.snap(pid, "b-names.json", "--no-infer")
         finally:
             proc.kill()
             proc.wait()
@@ -184,9 +187,12 @@ class NodeJsHeap(Scratch):
         self.assertLessEqual(d["groups"]["js"]["delta"], 160 * MIB_KB)
         self.assertTrue(d["js_heap_rule"]["counts_anon_other"])
         self.assertIn("js-heap auto: node is a JS runtime", d["verdicts"][0]["headline"])
-        # Named ArkTS heap only: the same growth is no JS verdict.
-        ark = self.diff_json(a, b, "--js-heap", "ark")
+        # Name rules only (--no-infer) and the named ArkTS heap only: the same growth is no JS
+        # verdict. With shape inference it is "js heap (inferred)", JS heap under every rule.
+        ark = self.diff_json(a_names, b_names, "--js-heap", "ark")
         self.assertNotIn("js", [v["group"] for v in ark["verdicts"]])
+        ark = self.diff_json(a, b, "--js-heap", "ark", code=1)
+        self.assertEqual(ark["verdicts"][0]["group"], "js", ark["verdicts"])
 
 
 class SnapshotFiles(Scratch):
