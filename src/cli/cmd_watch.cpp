@@ -118,11 +118,19 @@ int run_watch(const WatchOptions& opts) {
     std::string out_name = "standard output";
     bool header_needed = opts.format == "csv";
     if (!opts.output.empty()) {
-        out_fd = ::open(opts.output.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+        // Read-write only to look at the last byte below; every write still appends.
+        out_fd = ::open(opts.output.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
         if (out_fd < 0) throw error_from_errno(errno, "cannot open", opts.output);
         out_name = opts.output;
         struct stat st {};
-        if (::fstat(out_fd, &st) == 0 && st.st_size > 0) header_needed = false;
+        if (::fstat(out_fd, &st) == 0 && st.st_size > 0) {
+            header_needed = false;
+            // A watch killed mid-line left a torn last line: end it, so our first sample stands
+            // on a line of its own instead of being glued to (and skipped with) the torn one.
+            char last = '\n';
+            if (::pread(out_fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+                write_line(out_fd, "\n", out_name);
+        }
     }
     struct sigaction sa {};
     sa.sa_handler = on_stop_signal;

@@ -107,6 +107,37 @@ class Watch(unittest.TestCase):
         for i in bad:
             self.assertIn(f"{out}:{i}", r.stderr)
 
+    def test_appending_after_a_torn_line_starts_a_fresh_line(self):
+        # A watch killed mid-line leaves a torn last line; the next watch appending to the same
+        # file must not glue its first sample onto it (that sample would be lost with it).
+        for fmt, name in (("ndjson", "torn.ndjson"), ("csv", "torn.csv")):
+            out = os.path.join(self.dir, name)
+            with Memhog() as hog:
+                r = memsnap("watch", hog.pid, "--interval", "10ms", "--count", "2",
+                            "--format", fmt, "-o", out)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(out) as f:
+                    text = f.read()
+                last = text.splitlines()[-1]
+                with open(out, "a") as f:
+                    f.write(last[: len(last) // 2])  # the torn line, no newline
+                r = memsnap("watch", hog.pid, "--interval", "10ms", "--count", "2",
+                            "--format", fmt, "-o", out)
+                self.assertEqual(r.returncode, 0, r.stderr)
+            lines = read_lines(out)
+            header = 1 if fmt == "csv" else 0
+            self.assertEqual(len(lines), header + 5, f"{out}: {len(lines)} lines")
+            self.assertEqual(lines[header + 2], last[: len(last) // 2])
+            if fmt == "ndjson":
+                for line in lines[3:]:
+                    self.assertEqual(json.loads(line)["pid"], hog.pid)
+            r = memsnap("diff", out, "--format", "json")
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            # Only the torn line is skipped: 2 + 2 samples are used.
+            self.assertEqual(r.stderr.count("warning"), 1, r.stderr)
+            self.assertIn(f"{out}:{header + 3}", r.stderr)
+            self.assertEqual(json.loads(r.stdout)["after"]["origin"], f"{out}:{header + 5}")
+
     def test_process_exit_stops_with_3(self):
         hog = Memhog()
         w = self.watch(hog.pid, "--interval", "50ms")
