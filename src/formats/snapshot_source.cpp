@@ -26,12 +26,21 @@ bool is_blank(std::string_view s) {
 }
 
 // The part of nlohmann's parse_error message worth showing ("syntax error while parsing ...").
-std::string parse_error_text(const json::parse_error& e, bool at_end) {
+// Input that stops mid-document is "truncated"; anything else (junk after a value too) is "not JSON".
+std::string parse_error_text(const json::parse_error& e) {
     std::string_view what = e.what();
     std::size_t pos = what.find("syntax error");
     std::string text(pos == std::string_view::npos ? what : what.substr(pos));
-    if (at_end) return "truncated: the JSON ends before it is complete (" + text + ")";
+    if (text.find("unexpected end of input") != std::string::npos)
+        return "truncated: the JSON ends before it is complete (" + text + ")";
     return "not JSON (" + text + ")";
+}
+
+// Any other nlohmann error while parsing, without its "[json.exception...]" prefix.
+std::string other_error_text(const json::exception& e) {
+    std::string_view what = e.what();
+    std::size_t pos = what.find("] ");
+    return "not JSON (" + std::string(pos == std::string_view::npos ? what : what.substr(pos + 2)) + ")";
 }
 
 uint64_t line_of_byte(std::string_view text, std::size_t byte) {
@@ -53,8 +62,9 @@ LoadedSnapshot parse_line(const Line& l, std::string_view file) {
     try {
         j = json::parse(l.text);
     } catch (const json::parse_error& e) {
-        bool at_end = e.byte >= l.text.size();
-        throw Error(ErrorKind::Malformed, at + ": " + parse_error_text(e, at_end));
+        throw Error(ErrorKind::Malformed, at + ": " + parse_error_text(e));
+    } catch (const json::exception& e) {  // a number too large for a double (out_of_range.406)
+        throw Error(ErrorKind::Malformed, at + ": " + other_error_text(e));
     }
     return LoadedSnapshot{snapshot_from_json(j, at), at};
 }
@@ -117,9 +127,10 @@ std::vector<LoadedSnapshot> parse_snapshots(std::string_view text, std::string_v
         try {
             j = json::parse(text);
         } catch (const json::parse_error& e) {
-            bool at_end = is_blank(text.substr(std::min<std::size_t>(e.byte, text.size())));
-            throw Error(ErrorKind::Malformed, where(file, line_of_byte(text, e.byte)) + ": " +
-                                                  parse_error_text(e, at_end));
+            throw Error(ErrorKind::Malformed,
+                        where(file, line_of_byte(text, e.byte)) + ": " + parse_error_text(e));
+        } catch (const json::exception& e) {
+            throw Error(ErrorKind::Malformed, where(file, first->number) + ": " + other_error_text(e));
         }
         std::vector<LoadedSnapshot> out;
         std::string at = where(file, first->number);

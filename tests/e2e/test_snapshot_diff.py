@@ -372,6 +372,12 @@ class BadInput(Scratch):
         with open("/proc/self/smaps") as f:
             s = self.write("smaps", f.read())
         self.assert_malformed([s, g], f"{s}:1: not JSON")
+        # smaps lines whose hex address reads as a JSON number: one past a double's range, one
+        # followed by junk; both are "not JSON" (exit 5), not an I/O error and not "truncated".
+        for i, line in enumerate(("5e99999-5e9a000 r--p 00000000 00:00 0\n",
+                                  "99999999999999999999999-1 r--p\n")):
+            n = self.write(f"num{i}", line)
+            self.assert_malformed([n, g], f"{n}:1: not JSON")
         e = self.write("empty.json", "")
         self.assert_malformed([e, g], f"{e}:1: empty file, not a snapshot")
 
