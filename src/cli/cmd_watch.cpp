@@ -119,7 +119,10 @@ int run_watch(const WatchOptions& opts) {
     bool header_needed = opts.format == "csv";
     if (!opts.output.empty()) {
         // Read-write only to look at the last byte below; every write still appends.
-        out_fd = ::open(opts.output.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+        // A file we may write but not read (mode 0200) is still appended to, unchecked.
+        const int flags = O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
+        out_fd = ::open(opts.output.c_str(), O_RDWR | flags, 0644);
+        if (out_fd < 0 && errno == EACCES) out_fd = ::open(opts.output.c_str(), O_WRONLY | flags, 0644);
         if (out_fd < 0) throw error_from_errno(errno, "cannot open", opts.output);
         out_name = opts.output;
         struct stat st {};
