@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <charconv>
 #include <csignal>
 #include <cstring>
@@ -249,7 +250,7 @@ int64_t parse_duration_ms(std::string_view text) {
     else if (unit == "m" || unit == "min") ms = value * 60000;
     else if (unit == "h") ms = value * 3600000;
     else throw Error(ErrorKind::Usage, "bad duration '" + std::string(text) + "' (units: ms, s, m, h)");
-    if (value < 0 || ms > 1e15)
+    if (!std::isfinite(ms) || value < 0 || ms > 1e15)  // from_chars reads "nan" and "inf" too
         throw Error(ErrorKind::Usage, "bad duration '" + std::string(text) + "'");
     return static_cast<int64_t>(ms);
 }
