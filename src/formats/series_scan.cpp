@@ -1,11 +1,80 @@
 #include "formats/series_scan.h"
 
+#include <charconv>
 #include <cstring>
 
 #include "model/category.h"
 
 namespace memsnap {
 namespace {
+
+bool hex4(std::string_view s, std::size_t at, unsigned& out) {
+    if (at + 4 > s.size()) return false;
+    out = 0;
+    for (std::size_t i = at; i < at + 4; ++i) {
+        const char c = s[i];
+        unsigned d = 0;
+        if (c >= '0' && c <= '9') d = static_cast<unsigned>(c - '0');
+        else if (c >= 'a' && c <= 'f') d = static_cast<unsigned>(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') d = static_cast<unsigned>(c - 'A' + 10);
+        else return false;
+        out = out * 16 + d;
+    }
+    return true;
+}
+
+// The inside of a JSON string as nlohmann checks it: no raw control characters, only JSON's
+// escapes (a \u surrogate only as a high-low pair), and well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, nothing past U+10FFFF). Only called for strings with a byte that needs it.
+bool valid_string_body(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20) return false;
+        if (c == '\\') {
+            if (i + 1 >= s.size()) return false;
+            const char e = s[i + 1];
+            if (e != 'u') {
+                if (std::strchr("\"\\/bfnrt", e) == nullptr || e == '\0') return false;
+                i += 2;
+                continue;
+            }
+            unsigned cp = 0;
+            if (!hex4(s, i + 2, cp)) return false;
+            i += 6;
+            if (cp >= 0xDC00 && cp <= 0xDFFF) return false;  // a low surrogate alone
+            if (cp >= 0xD800 && cp <= 0xDBFF) {              // a high one needs its low one
+                unsigned low = 0;
+                if (i + 1 >= s.size() || s[i] != '\\' || s[i + 1] != 'u' || !hex4(s, i + 2, low) ||
+                    low < 0xDC00 || low > 0xDFFF)
+                    return false;
+                i += 6;
+            }
+            continue;
+        }
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t more = 0;
+        unsigned char lo = 0x80, hi = 0xBF;  // the range of the first continuation byte
+        if (c >= 0xC2 && c <= 0xDF) more = 1;
+        else if (c == 0xE0) more = 2, lo = 0xA0;
+        else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) more = 2;
+        else if (c == 0xED) more = 2, hi = 0x9F;
+        else if (c == 0xF0) more = 3, lo = 0x90;
+        else if (c >= 0xF1 && c <= 0xF3) more = 3;
+        else if (c == 0xF4) more = 3, hi = 0x8F;
+        else return false;
+        if (i + more >= s.size()) return false;  // the sequence runs past the end
+        for (std::size_t k = 1; k <= more; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
+        }
+        i += more + 1;
+    }
+    return true;
+}
 
 // A minimal, strict JSON walker over one line: enough to skip any value and to read unsigned
 // integers, strings without escapes and booleans where the series needs them. Any surprise
@@ -65,6 +134,7 @@ public:
             ++p_;
         }
         if (p_ == start) return false;
+        if (*start == '0' && p_ - start > 1) return false;  // a leading zero is not JSON
         if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
         out = v;
         return true;
@@ -131,16 +201,35 @@ private:
         p_ += n;
         return true;
     }
+    // A JSON number exactly as RFC 8259 spells it (no leading zeros, digits on both sides of the
+    // point and after the exponent), and one a double can hold: what nlohmann accepts too.
     bool number() {
         const char* start = p_;
         if (p_ != end_ && *p_ == '-') ++p_;
-        bool digits = false;
-        while (p_ != end_ && ((*p_ >= '0' && *p_ <= '9') || *p_ == '.' || *p_ == 'e' ||
-                              *p_ == 'E' || *p_ == '+' || *p_ == '-')) {
-            digits = digits || (*p_ >= '0' && *p_ <= '9');
+        if (p_ == end_ || !is_digit(*p_)) return false;
+        if (*p_ == '0') ++p_;
+        else digits();
+        bool fraction = false;
+        if (p_ != end_ && *p_ == '.') {
             ++p_;
+            if (!digits()) return false;
+            fraction = true;
         }
-        return p_ != start && digits;
+        if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+            ++p_;
+            if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+            if (!digits()) return false;
+            fraction = true;
+        }
+        if (!fraction) return true;
+        double value = 0;
+        return std::from_chars(start, p_, value).ec == std::errc();
+    }
+    static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+    bool digits() {
+        const char* start = p_;
+        while (p_ != end_ && is_digit(*p_)) ++p_;
+        return p_ != start;
     }
     bool string(std::string_view& out, bool& escaped) {
         ws();
@@ -157,7 +246,8 @@ private:
             if (backslashes % 2 == 0) {
                 out = std::string_view(start, static_cast<std::size_t>(q - start));
                 for (char c : out) {
-                    if (static_cast<unsigned char>(c) < 0x20) return false;  // raw control char
+                    const auto b = static_cast<unsigned char>(c);
+                    if (b < 0x20 || b >= 0x80 || c == '\\') return valid_string_body(out);
                 }
                 return true;
             }

@@ -87,6 +87,22 @@ TEST_CASE("the scanner gives up on anything it should not guess") {
     CHECK(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"x":[1,{"y":[true,null,-1.5e3]}]})", out));
     CHECK(out.starttime == 3);
     CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"x":[1,}])", out));
+    // Numbers nlohmann rejects, the scanner rejects too (found by fuzz_series_line): a leading
+    // zero, in a field it reads and in one it skips, a bare sign or point, a double's overflow.
+    const std::string head = R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"x":)";
+    CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":01,"pid":2,"starttime":3})", out));
+    for (const char* bad : {"05632", "-", "1.", ".5", "1e", "1e+", "1-2", "--1", "1e999"})
+        CHECK_FALSE(scan_series_sample(head + bad + "}", out));
+    for (const char* good : {"0", "-0", "0.5", "-1.5e-3", "1E+2", "12345678901234567890123"})
+        CHECK(scan_series_sample(head + good + "}", out));
+    // Strings likewise: bad UTF-8 (found by fuzz_series_line), overlong and surrogate forms,
+    // unknown escapes and lone surrogate escapes are rejected; good ones of each kind pass.
+    for (const char* bad : {"\"\x93\x92\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
+                            "\"\xe2\x82\"", R"("\q")", R"("\u12")", R"("\udc00")", R"("\ud800x")"})
+        CHECK_FALSE(scan_series_sample(head + bad + "}", out));
+    for (const char* good : {"\"\xc3\xa9\"", "\"\xe2\x82\xac\"", "\"\xf0\x9f\x98\x80\"", R"("\n\t\"\\\/")",
+                             R"("\u00e9")", R"("\ud83d\ude00")"})
+        CHECK(scan_series_sample(head + good + "}", out));
     CHECK_FALSE(scan_series_sample("", out));
     CHECK_FALSE(scan_series_sample("[]", out));
 }
