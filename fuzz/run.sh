@@ -13,19 +13,26 @@ build=build-fuzz
 cmake -S . -B "$build" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DMEMSNAP_FUZZ=ON -DMEMSNAP_TESTS=OFF -DMEMSNAP_WERROR=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(smaps status stat meminfo snapshot_json series_line csv_record arguments)
+[ ${#targets[@]} -gt 0 ] || targets=(smaps status stat meminfo fdinfo snapshot_json series_line csv_record arguments)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 seed_dir() {  # the seed corpus of a target: fixture files and the saved regressions
   local t=$1 dir=$build/corpus/$1 i=0 f
   mkdir -p "$dir"
+  local globs=()
   case $t in
-    smaps) for f in tests/fixtures/*/*/smaps tests/fixtures/*/*/smaps_rollup; do cp "$f" "$dir/seed-$i"; i=$((i+1)); done ;;
-    status) for f in tests/fixtures/*/*/status; do cp "$f" "$dir/seed-$i"; i=$((i+1)); done ;;
-    stat) for f in tests/fixtures/*/*/stat; do cp "$f" "$dir/seed-$i"; i=$((i+1)); done ;;
-    meminfo) for f in tests/fixtures/*/meminfo; do cp "$f" "$dir/seed-$i"; i=$((i+1)); done ;;
-    csv_record) printf 'a,"b,c","d""e",' > "$dir/seed-0" ;;
+    smaps) globs=(tests/fixtures/*/*/smaps tests/fixtures/*/*/smaps_rollup) ;;
+    status) globs=(tests/fixtures/*/*/status) ;;
+    stat) globs=(tests/fixtures/*/*/stat) ;;
+    meminfo) globs=(tests/fixtures/*/meminfo) ;;
+    fdinfo) globs=(tests/fixtures/*/*/fdinfo/*) ;;
+    csv_record) printf 'a,"b,c","d""e",' > "$dir/seed-csv" ;;
+    arguments) printf '42' > "$dir/seed-pid"; printf 'app' > "$dir/seed-name"
+               printf 'native=16MiB,js=8MiB/5%%,fd=100' > "$dir/seed-threshold"; printf '250ms' > "$dir/seed-duration" ;;
   esac
+  for f in "${globs[@]}"; do  # regular files only: some fixtures hold FIFOs or directories there
+    if [ -f "$f" ] && [ ! -L "$f" ]; then cp "$f" "$dir/seed-$i"; i=$((i+1)); fi
+  done
   if [ -d "tests/fixtures/fuzz-regressions/$t" ]; then cp tests/fixtures/fuzz-regressions/"$t"/* "$dir/"; fi
   echo "$dir"
 }
@@ -34,17 +41,22 @@ status=0
 for t in "${targets[@]}"; do
   corpus=$(seed_dir "$t")
   artifacts=$build/artifacts/$t
+  rm -rf "$artifacts"
   mkdir -p "$artifacts"
   log=$build/fuzz-$t.log
-  if "$build/fuzz_$t" -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048 \
-       -artifact_prefix="$artifacts/" "$corpus" > "$log" 2>&1; then
+  if "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048 \
+       -timeout=10 -artifact_prefix="$artifacts/" "$corpus" > "$log" 2>&1; then
     runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+|#[0-9]+' "$log" | tail -1 | tr -dc '0-9')
     echo "fuzz $t: ok, $runs executions in ${seconds}s"
   else
     status=1
-    mkdir -p "tests/fixtures/fuzz-regressions/$t"
-    cp "$artifacts"/* "tests/fixtures/fuzz-regressions/$t/" 2>/dev/null || true
-    echo "fuzz $t: FAILED (input saved under tests/fixtures/fuzz-regressions/$t; log $log)"
+    if compgen -G "$artifacts/*" > /dev/null; then
+      mkdir -p "tests/fixtures/fuzz-regressions/$t"
+      cp "$artifacts"/* "tests/fixtures/fuzz-regressions/$t/"
+      echo "fuzz $t: FAILED (input saved under tests/fixtures/fuzz-regressions/$t; log $log)"
+    else
+      echo "fuzz $t: FAILED to run (log $log)"
+    fi
     tail -30 "$log"
   fi
 done

@@ -1,8 +1,11 @@
 #include "targets.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "cli/cmd_watch.h"
@@ -16,6 +19,7 @@
 #include "model/error.h"
 #include "procfs/fd.h"
 #include "procfs/meminfo.h"
+#include "procfs/process.h"
 #include "procfs/smaps.h"
 #include "procfs/status.h"
 
@@ -127,8 +131,46 @@ int csv_record(const uint8_t* data, std::size_t size) {
     return 0;
 }
 
+// A small captured tree for the PID/name argument: 1 "init", 42 "app", 43 and 44 both "twin".
+// Made once per process under the temporary directory and removed at exit.
+std::filesystem::path tree_dir;
+
+void remove_argument_tree() {
+    std::error_code ec;
+    std::filesystem::remove_all(tree_dir, ec);
+}
+
+const ProcRoot& argument_tree() {
+    static const ProcRoot root = [] {
+        namespace fs = std::filesystem;
+        fs::path dir = fs::temp_directory_path() / ("memsnap-fuzz-tree-" + std::to_string(::getpid()));
+        tree_dir = dir;
+        std::atexit(remove_argument_tree);
+        const std::pair<int, const char*> procs[] = {{1, "init"}, {42, "app"}, {43, "twin"}, {44, "twin"}};
+        for (const auto& [pid, comm] : procs) {
+            fs::create_directories(dir / std::to_string(pid));
+            std::ofstream(dir / std::to_string(pid) / "comm") << comm << '\n';
+        }
+        return ProcRoot{dir.string()};
+    }();
+    return root;
+}
+
+void pid_argument(std::string_view s) {
+    try {
+        const int64_t pid = resolve_process(argument_tree(), s);
+        // Only an existing PID comes back, and only for its number or its exact name.
+        const bool by_number = !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+        require(pid == 1 || pid == 42 || pid == 43 || pid == 44);
+        require(by_number || (pid == 1 && s == "init") || (pid == 42 && s == "app"));
+    } catch (const Error& e) {
+        require(e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::Usage);
+    }
+}
+
 int arguments(const uint8_t* data, std::size_t size) {
     std::string_view s = text(data, size);
+    pid_argument(s);
     try {
         Thresholds t;
         apply_threshold_spec(s, t);
@@ -145,7 +187,13 @@ int arguments(const uint8_t* data, std::size_t size) {
     } catch (const Error& e) {
         require(e.kind() == ErrorKind::Usage);
     }
-    parse_snapshot_spec(s);
+    try {
+        const SnapshotSpec spec = parse_snapshot_spec(s);
+        // "FILE:N" splits at its last colon; anything else is a path as given.
+        require(spec.line == 0 ? spec.path == s : s.starts_with(spec.path + ":"));
+    } catch (const Error& e) {
+        require(e.kind() == ErrorKind::Usage);  // "FILE:0": lines are numbered from 1
+    }
     return 0;
 }
 
