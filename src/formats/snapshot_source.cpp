@@ -26,12 +26,13 @@ bool is_blank(std::string_view s) {
 }
 
 // The part of nlohmann's parse_error message worth showing ("syntax error while parsing ...").
-// Input that stops mid-document is "truncated"; anything else (junk after a value too) is "not JSON".
-std::string parse_error_text(const json::parse_error& e) {
+// Input that stops mid-document (the error is at its end) is "truncated"; anything else is
+// "not JSON", junk after a complete value too ("...; expected end of input"), even at the end.
+std::string parse_error_text(const json::parse_error& e, bool at_end) {
     std::string_view what = e.what();
     std::size_t pos = what.find("syntax error");
     std::string text(pos == std::string_view::npos ? what : what.substr(pos));
-    if (text.find("unexpected end of input") != std::string::npos)
+    if (at_end && text.find("; expected end of input") == std::string::npos)
         return "truncated: the JSON ends before it is complete (" + text + ")";
     return "not JSON (" + text + ")";
 }
@@ -62,7 +63,7 @@ LoadedSnapshot parse_line(const Line& l, std::string_view file) {
     try {
         j = json::parse(l.text);
     } catch (const json::parse_error& e) {
-        throw Error(ErrorKind::Malformed, at + ": " + parse_error_text(e));
+        throw Error(ErrorKind::Malformed, at + ": " + parse_error_text(e, e.byte >= l.text.size()));
     } catch (const json::exception& e) {  // a number too large for a double (out_of_range.406)
         throw Error(ErrorKind::Malformed, at + ": " + other_error_text(e));
     }
@@ -127,8 +128,9 @@ std::vector<LoadedSnapshot> parse_snapshots(std::string_view text, std::string_v
         try {
             j = json::parse(text);
         } catch (const json::parse_error& e) {
+            bool at_end = is_blank(text.substr(std::min<std::size_t>(e.byte, text.size())));
             throw Error(ErrorKind::Malformed,
-                        where(file, line_of_byte(text, e.byte)) + ": " + parse_error_text(e));
+                        where(file, line_of_byte(text, e.byte)) + ": " + parse_error_text(e, at_end));
         } catch (const json::exception& e) {
             throw Error(ErrorKind::Malformed, where(file, first->number) + ": " + other_error_text(e));
         }
