@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 
 from harness import Memhog, fixture, memsnap, memsnap_json, unittest
 
@@ -161,6 +162,59 @@ class GlibcShapes(unittest.TestCase):
             hog.cmd("mmap 32")
             b = memsnap_json("--mem", hog.pid)
         self.assertGreaterEqual(rss(b, "anon_other") - rss(a, "anon_other"), 32 * MIB_KB)
+
+
+def diff_of(pid, grow):
+    """memsnap snapshot PID before and after grow(), then memsnap diff of the two (JSON)."""
+    with tempfile.TemporaryDirectory() as d:
+        a, b = os.path.join(d, "a.json"), os.path.join(d, "b.json")
+        r = memsnap("snapshot", pid, "-o", a)
+        assert r.returncode == 0, r.stderr
+        grow()
+        r = memsnap("snapshot", pid, "-o", b)
+        assert r.returncode == 0, r.stderr
+        r = memsnap("diff", a, b, "--format", "json")
+        assert r.returncode == 1, (r.returncode, r.stderr)  # a threshold was crossed
+        return json.loads(r.stdout)
+
+
+class Verdicts(unittest.TestCase):
+    """memsnap diff of real growth names the right heap, and says when it inferred it."""
+
+    @unittest.skipUnless(shutil.which("node"), "node is not installed")
+    def test_js_objects_are_a_js_leak(self):
+        with Nodehog() as node:
+            d = diff_of(node.pid, lambda: node.cmd("js 100"))
+        first = d["verdicts"][0]
+        self.assertEqual(first["group"], "js", d["verdicts"])
+        self.assertIn("JS heap (inferred)", first["headline"])
+        self.assertEqual(d["groups"]["js"]["mostly"], "inferred")
+        # V8's own malloc'd bookkeeping grows too, but far less than the heap.
+        self.assertLess(d["groups"]["native"]["delta"], 0.25 * d["groups"]["js"]["delta"])
+
+    @unittest.skipUnless(shutil.which("node"), "node is not installed")
+    def test_buffers_are_a_native_leak_not_js(self):
+        for command, row in (("buf64k 100", "native heap"), ("buf1m 100", "native heap (inferred)")):
+            with Nodehog() as node:
+                d = diff_of(node.pid, lambda: node.cmd(command))
+            groups = [v["group"] for v in d["verdicts"]]
+            self.assertEqual(groups, ["native"], (command, d["verdicts"]))
+            # 64 KiB Buffers land in the brk heap (named [heap]); 1 MiB ones are mmapped chunks.
+            self.assertTrue(d["verdicts"][0]["headline"].startswith(row + " +"),
+                            (command, d["verdicts"][0]["headline"]))
+            self.assertFalse(d["groups"]["js"]["flagged"], command)
+
+    def test_glibc_arena_is_a_native_leak(self):
+        with Memhog() as hog:
+            d = diff_of(hog.pid, lambda: hog.cmd("threadmalloc 50"))
+        self.assertEqual([v["group"] for v in d["verdicts"]], ["native"], d["verdicts"])
+        self.assertTrue(d["verdicts"][0]["headline"].startswith("native heap (inferred) +"))
+        with Memhog() as hog:  # the same growth without inference: memory nobody can place
+            a = memsnap_json("snapshot", hog.pid, "--no-infer")
+            hog.cmd("threadmalloc 50")
+            b = memsnap_json("snapshot", hog.pid, "--no-infer")
+        grown = b["categories"]["anon_other"]["rss"] - a["categories"]["anon_other"]["rss"]
+        self.assertGreater(grown, 45 * MIB_KB)
 
 
 class NoInfer(unittest.TestCase):
