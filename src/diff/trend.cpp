@@ -2,10 +2,96 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <vector>
 
 namespace memsnap {
+
+namespace {
+
+// Calls f(slope) for each pair of used points (earlier, later) whose times differ.
+template <class F>
+void for_each_slope(std::span<const double> minutes, std::span<const double> values,
+                    const std::vector<std::size_t>& idx, F&& f) {
+    for (std::size_t a = 0; a < idx.size(); ++a) {
+        const double ta = minutes[idx[a]], ya = values[idx[a]];
+        for (std::size_t b = a + 1; b < idx.size(); ++b) {
+            const double dt = minutes[idx[b]] - ta;
+            if (dt > 0) f((values[idx[b]] - ya) / dt);
+        }
+    }
+}
+
+// The k-th smallest (from 0) and the next of the pairwise slopes, in bounded memory: each pass
+// counts the slopes into buckets over [lo, hi] and narrows the range to the bucket holding
+// rank k (slopes in lower buckets are strictly smaller, since the bucket of a value never
+// decreases as the value grows); once that bucket is small it is collected and selected in.
+std::pair<double, double> kth_slopes(std::span<const double> minutes, std::span<const double> values,
+                                     const std::vector<std::size_t>& idx, std::size_t k) {
+    constexpr std::size_t kBuckets = 4096, kCollect = 1 << 16;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for_each_slope(minutes, values, idx, [&](double x) { lo = std::min(lo, x), hi = std::max(hi, x); });
+    std::size_t below = 0;  // slopes < lo
+    std::vector<std::size_t> count(kBuckets);
+    std::vector<double> bmin(kBuckets), bmax(kBuckets), picked;
+    for (;;) {
+        const double scale = hi > lo ? static_cast<double>(kBuckets) / (hi - lo) : 0;
+        auto bucket = [&](double x) {
+            return std::min(kBuckets - 1, static_cast<std::size_t>((x - lo) * scale));
+        };
+        std::fill(count.begin(), count.end(), 0);
+        std::fill(bmin.begin(), bmin.end(), std::numeric_limits<double>::infinity());
+        std::fill(bmax.begin(), bmax.end(), -std::numeric_limits<double>::infinity());
+        std::size_t n_below = 0;
+        for_each_slope(minutes, values, idx, [&](double x) {
+            if (x < lo) {
+                ++n_below;
+            } else if (x <= hi) {
+                std::size_t i = bucket(x);
+                ++count[i];
+                bmin[i] = std::min(bmin[i], x), bmax[i] = std::max(bmax[i], x);
+            }
+        });
+        below = n_below;
+        std::size_t r = k - below, i = 0;
+        while (r >= count[i]) r -= count[i++];
+        // The next slope after rank k: in bucket i, or the smallest of a later bucket.
+        double after_bucket = std::numeric_limits<double>::infinity();
+        for (std::size_t j = i + 1; j < kBuckets; ++j) {
+            if (count[j] != 0) {
+                after_bucket = bmin[j];
+                break;
+            }
+        }
+        if (bmin[i] == bmax[i]) return {bmin[i], r + 1 < count[i] ? bmin[i] : after_bucket};
+        if (count[i] <= kCollect) {
+            picked.clear();
+            for_each_slope(minutes, values, idx, [&](double x) {
+                if (x >= bmin[i] && x <= bmax[i]) picked.push_back(x);
+            });
+            auto kth = picked.begin() + static_cast<std::ptrdiff_t>(r);
+            std::nth_element(picked.begin(), kth, picked.end());
+            double next = after_bucket;
+            if (kth + 1 != picked.end()) next = *std::min_element(kth + 1, picked.end());
+            return {*kth, next};
+        }
+        lo = bmin[i], hi = bmax[i];
+    }
+}
+
+// Theil-Sen: the median of the pairwise slopes (the mean of the middle two for an even count).
+double median_pairwise_slope(std::span<const double> minutes, std::span<const double> values,
+                             const std::vector<std::size_t>& idx) {
+    std::size_t n = 0;
+    for_each_slope(minutes, values, idx, [&](double) { ++n; });
+    if (n == 0) return 0;
+    if (n % 2 == 1) return kth_slopes(minutes, values, idx, n / 2).first;
+    auto [lower, upper] = kth_slopes(minutes, values, idx, n / 2 - 1);
+    return (lower + upper) / 2;
+}
+
+}  // namespace
 
 Trend analyse_trend(std::span<const double> minutes, std::span<const double> values,
                     std::size_t max_points) {
@@ -33,28 +119,16 @@ Trend analyse_trend(std::span<const double> minutes, std::span<const double> val
         return t;
     }
 
-    std::vector<double> slopes;
-    slopes.reserve(idx.size() * (idx.size() - 1) / 2);
+    // Mann-Kendall S over every pair; Theil-Sen's median of the pairwise slopes is selected
+    // without storing the (up to 2 million) slopes.
     double s = 0;
     for (std::size_t a = 0; a < idx.size(); ++a) {
         for (std::size_t b = a + 1; b < idx.size(); ++b) {
             double dy = values[idx[b]] - values[idx[a]];
-            double dt = minutes[idx[b]] - minutes[idx[a]];
-            if (dt > 0) slopes.push_back(dy / dt);
             s += (dy > 0) - (dy < 0);
         }
     }
-    if (!slopes.empty()) {
-        std::size_t mid = slopes.size() / 2;
-        std::nth_element(slopes.begin(), slopes.begin() + static_cast<std::ptrdiff_t>(mid), slopes.end());
-        double hi = slopes[mid];
-        if (slopes.size() % 2 == 1) {
-            t.slope_per_min = hi;
-        } else {
-            double lo = *std::max_element(slopes.begin(), slopes.begin() + static_cast<std::ptrdiff_t>(mid));
-            t.slope_per_min = (lo + hi) / 2;
-        }
-    }
+    t.slope_per_min = median_pairwise_slope(minutes, values, idx);
 
     // Mann-Kendall variance with the tie correction: groups of equal values.
     const double nn = static_cast<double>(idx.size());

@@ -1,6 +1,8 @@
 // Series statistics against values worked out by hand.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <random>
 #include <vector>
 
 #include "cli/cmd_watch.h"
@@ -32,6 +34,39 @@ TEST_CASE("Theil-Sen and Mann-Kendall on a small series, by hand") {
     CHECK(tr.max == 18);
     CHECK(tr.first == 10);
     CHECK(tr.last == 18);
+}
+
+// The median slope is selected without storing the slopes; here it is checked against the
+// plain way (every slope stored, sorted, the middle one or the mean of the middle two).
+double brute_median_slope(const std::vector<double>& t, const std::vector<double>& y) {
+    std::vector<double> slopes;
+    for (std::size_t a = 0; a < t.size(); ++a)
+        for (std::size_t b = a + 1; b < t.size(); ++b)
+            if (t[b] > t[a]) slopes.push_back((y[b] - y[a]) / (t[b] - t[a]));
+    std::sort(slopes.begin(), slopes.end());
+    const std::size_t n = slopes.size();
+    return n % 2 == 1 ? slopes[n / 2] : (slopes[n / 2 - 1] + slopes[n / 2]) / 2;
+}
+
+TEST_CASE("Theil-Sen's median slope equals the sorted-slopes median, on many shapes") {
+    std::mt19937_64 rng(42);
+    for (std::size_t n : {3, 4, 7, 50, 401, 2000}) {  // 2000 points: 2 million slopes, narrowed
+        for (int shape = 0; shape < 4; ++shape) {
+            std::vector<double> t, y;
+            for (std::size_t i = 0; i < n; ++i) {
+                t.push_back(static_cast<double>(i) / 60.0);
+                double v = 0;
+                if (shape == 0) v = 1000 + 4.0 * static_cast<double>(i) + static_cast<double>(rng() % 50);  // trend + noise
+                if (shape == 1) v = static_cast<double>(rng() % 3);            // heavy ties
+                if (shape == 2) v = 7;                                          // all slopes 0
+                if (shape == 3) v = static_cast<double>(rng() % 1000000) * 1e9;  // wide range
+                y.push_back(v);
+            }
+            if (shape == 3 && n > 4) t[2] = t[1];  // two samples at one time: that pair has no slope
+            INFO("n=" << n << " shape=" << shape);
+            CHECK(analyse_trend(t, y, n).slope_per_min == brute_median_slope(t, y));
+        }
+    }
 }
 
 TEST_CASE("a spike that falls back has no trend; ties are corrected") {
