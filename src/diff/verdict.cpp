@@ -213,50 +213,52 @@ JsHeapRule resolve_js_heap_rule(JsHeapMode mode, const Snapshot& before, const S
     return rule;
 }
 
+std::array<uint64_t, kGroupCount> group_values(const Snapshot& s, const JsHeapRule& js_rule) {
+    using C = Category;
+    std::array<uint64_t, kGroupCount> v{};
+    auto at = [&](Group g) -> uint64_t& { return v[static_cast<std::size_t>(g)]; };
+    at(Group::Native) = pss(s, C::NativeHeap) + pss(s, C::NativeHeapInferred);
+    at(Group::Js) = pss(s, C::ArkTsHeap) + pss(s, C::ArkTsStaticHeap) + pss(s, C::JsHeapInferred) +
+                    (js_rule.counts_anon ? pss(s, C::AnonOther) : 0);
+    // A buffer is not counted twice: GL or gpu.total, Graph + dmabuf rows or dma.total.
+    at(Group::Graphics) = std::max(pss(s, C::GL), s.gpu.total) +
+                          std::max(pss(s, C::Graph) + pss(s, C::Dmabuf), s.dma.total) + s.gpu.mapped;
+    at(Group::Fd) = s.fd.num;
+    at(Group::Thread) = thread_count(s);
+    return v;
+}
+
 Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
                const Thresholds& thresholds, const JsHeapRule& js_rule) {
     Verdicts v;
     v.js_rule = js_rule;
     v.elapsed_ms = d.elapsed_ms;
-    auto memory_sum = [](const Snapshot& s, std::initializer_list<Category> cats) {
-        uint64_t sum = 0;
-        for (Category c : cats) sum += pss(s, c);
-        return sum;
-    };
     using C = Category;
     auto delta = [&](C c) { return d[c].pss.delta(); };
+    const std::array<uint64_t, kGroupCount> before = group_values(a, js_rule);
+    const std::array<uint64_t, kGroupCount> after = group_values(b, js_rule);
+    auto change = [&](Group g) {
+        return Change{before[static_cast<std::size_t>(g)], after[static_cast<std::size_t>(g)]};
+    };
 
-    GroupGrowth native{Group::Native, {}, {}, false, 0, "", 0};
-    native.change = {memory_sum(a, {C::NativeHeap, C::NativeHeapInferred}),
-                     memory_sum(b, {C::NativeHeap, C::NativeHeapInferred})};
+    GroupGrowth native{Group::Native, change(Group::Native), {}, false, 0, "", 0};
     Part np =
         largest({{"named", delta(C::NativeHeap)}, {"inferred", delta(C::NativeHeapInferred)}});
     if (np.name == "inferred") native.mostly = "inferred";
 
-    std::vector<C> js_cats = {C::ArkTsHeap, C::ArkTsStaticHeap, C::JsHeapInferred};
-    if (js_rule.counts_anon) js_cats.push_back(C::AnonOther);
-    GroupGrowth js{Group::Js, {}, {}, false, 0, "", 0};
-    for (C c : js_cats) {
-        js.change.before += pss(a, c);
-        js.change.after += pss(b, c);
-    }
+    GroupGrowth js{Group::Js, change(Group::Js), {}, false, 0, "", 0};
     Part jp = largest({{"named", delta(C::ArkTsHeap) + delta(C::ArkTsStaticHeap)},
                        {"inferred", delta(C::JsHeapInferred)},
                        {"anon", js_rule.counts_anon ? delta(C::AnonOther) : 0}});
     if (jp.name != "named") js.mostly = std::string(jp.name);
 
-    auto graphics_of = [&](const Snapshot& s) {
-        uint64_t gl = std::max(pss(s, C::GL), s.gpu.total);
-        uint64_t dma = std::max(pss(s, C::Graph) + pss(s, C::Dmabuf), s.dma.total);
-        return gl + dma + s.gpu.mapped;
-    };
-    GroupGrowth graphics{Group::Graphics, {graphics_of(a), graphics_of(b)}, {}, false, 0, "", 0};
+    GroupGrowth graphics{Group::Graphics, change(Group::Graphics), {}, false, 0, "", 0};
 
-    GroupGrowth fd{Group::Fd, d.fd_num, {}, false, 0, "", 0};
+    GroupGrowth fd{Group::Fd, change(Group::Fd), {}, false, 0, "", 0};
     for (const auto& [type, c] : d.fd_by_type) {
         if (c.delta() > fd.mostly_delta) fd.mostly = type, fd.mostly_delta = c.delta();
     }
-    GroupGrowth thread{Group::Thread, d.thread_num, {}, false, 0, "", 0};
+    GroupGrowth thread{Group::Thread, change(Group::Thread), {}, false, 0, "", 0};
     std::map<std::string, int64_t> by_stem;  // pools number their threads: "worker-1", "worker-2"
     for (const auto& [name, c] : d.thread_by_name) by_stem[thread_name_stem(name)] += c.delta();
     for (const auto& [stem, grew] : by_stem) {

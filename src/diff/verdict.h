@@ -95,6 +95,9 @@ struct Verdicts {
 // stack, ...). The same grouping as judge() below.
 std::optional<Group> memory_group_of(Category c, const JsHeapRule& js_rule);
 
+// Each group's value in one snapshot, by Group, as judge() below measures it (kB Pss, or a count).
+std::array<uint64_t, kGroupCount> group_values(const Snapshot& s, const JsHeapRule& js_rule);
+
 // Groups the diff and judges every group against `thresholds`. Memory groups use Pss:
 // native = native heap + native heap (inferred); js = ark ts heap + arkts-static heap + js heap
 // (inferred) [+ AnonPage other under the anon rule]; graphics = GL (or gpu.total, whichever is
