@@ -69,7 +69,7 @@ TEST_CASE("Theil-Sen's median slope equals the sorted-slopes median, on many sha
     }
 }
 
-TEST_CASE("a spike that falls back has no trend; ties are corrected") {
+TEST_CASE("a spike that falls back has no trend, ties are corrected") {
     // y = 5 5 7 5 5: pairs rising: (0,2) (1,2); falling: (2,3) (2,4); the rest tie: S = 0.
     // Ties: four 5s -> Var = [5*4*15 - 4*3*13]/18 = (300 - 156)/18 = 8; Z = 0, p = 1.
     // Slopes: 0 0 1 0 0 2 0 0 -1 -1 ... median 0.

@@ -40,7 +40,7 @@ const GroupGrowth& group(const Verdicts& v, Group g) {
 
 }  // namespace
 
-TEST_CASE("sizes: plain kB, binary units, decimals; garbage refused") {
+TEST_CASE("sizes: plain kB, binary units, decimals, garbage refused") {
     CHECK(parse_size_kb("512") == 512);
     CHECK(parse_size_kb("8MiB") == 8192);
     CHECK(parse_size_kb("8 mib") == 8192);

@@ -21,7 +21,7 @@ TEST_CASE("csv_field quotes only what RFC 4180 needs quoted") {
     CHECK(row == "1,\"x,y\",\n");
 }
 
-TEST_CASE("prom label values: backslash, quote and newline escaped; bad UTF-8 replaced") {
+TEST_CASE("prom label values: backslash, quote and newline escaped, bad UTF-8 replaced") {
     CHECK(prom_escape_label_value("plain name") == "plain name");
     CHECK(prom_escape_label_value("a\\b\"c\nd") == "a\\\\b\\\"c\\nd");
     CHECK(prom_escape_label_value("caf\xc3\xa9") == "caf\xc3\xa9");            // valid 2-byte

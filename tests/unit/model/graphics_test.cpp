@@ -37,7 +37,7 @@ TEST_CASE("a dmabuf held by two fds and mapped twice counts once, as mapped") {
     CHECK(s.categories[Category::GL] == MemUsage{});
 }
 
-TEST_CASE("dmabuf sizes round up to kB; a buffer with no inode cannot be matched") {
+TEST_CASE("dmabuf sizes round up to kB, a buffer with no inode cannot be matched") {
     GraphicsAccumulator g;
     g.add_dmabuf_fd(0, 1, "a");
     g.add_dmabuf_fd(0, 1025, "a");
@@ -62,7 +62,7 @@ TEST_CASE("DRM clients: a client id seen twice counts once, no id always counts"
     CHECK(s.dma == DmaSummary{});
 }
 
-TEST_CASE("GPU device mappings are gpu.mapped by Rss; other devices are not") {
+TEST_CASE("GPU device mappings are gpu.mapped by Rss, other devices are not") {
     GraphicsAccumulator g;
     for (const char* dev : {"/dev/kgsl-3d0", "/dev/mali0", "/dev/dri/renderD128", "/dev/nvidia0"})
         g.add_mapping(mapping(dev, 7, 1000, 10), Category::Dev);
