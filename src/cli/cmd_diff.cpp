@@ -56,6 +56,9 @@ int run_diff(const DiffOptions& opts) {
                                               "or a series of several");
         }
         for (const std::string& w : series.warnings) print_error("warning: " + w);
+        if (series.more_warnings != 0)
+            print_error("warning: " + std::to_string(series.more_warnings) + " more lines of " +
+                        spec.path + " skipped");
         before = {series.first, series.first_origin};
         after = {series.last, series.last_origin};
     } else {
@@ -79,7 +82,7 @@ int run_diff(const DiffOptions& opts) {
     const bool trend = series.samples.size() >= kMinTrendSamples;
     SeriesAnalysis analysis;
     if (trend) {
-        analysis = analyse_series(a, series.samples, verdicts, thresholds);
+        analysis = analyse_series(series.samples, verdicts, thresholds);
         std::vector<GroupGrowth> steady;
         for (const GroupGrowth& g : verdicts.flagged) {
             if (analysis.groups[static_cast<std::size_t>(g.group)].leak) steady.push_back(g);

@@ -42,25 +42,68 @@ Snapshot snapshot_of(const SeriesSample& s) {
     return out;
 }
 
-SeriesAnalysis analyse_series(const Snapshot& first, const std::vector<SeriesSample>& samples,
-                              const Verdicts& verdicts, const Thresholds& thresholds) {
+std::size_t SeriesPoints::slot(Group g, const JsHeapRule& rule) {
+    return g == Group::Js && rule.counts_anon ? kGroupCount : static_cast<std::size_t>(g);
+}
+
+void SeriesPoints::add(const SeriesSample& sample) {
+    const Snapshot snap = snapshot_of(sample);
+    const std::array<uint64_t, kGroupCount> v = group_values(snap, JsHeapRule{});
+    Point p{sample.time_ms, {}};
+    for (std::size_t g = 0; g < kGroupCount; ++g) p.value[g] = static_cast<double>(v[g]);
+    p.value[kGroupCount] = p.value[static_cast<std::size_t>(Group::Js)] +
+                           static_cast<double>(snap.categories[Category::AnonOther].pss);
+    for (std::size_t i = 0; i < kSlots; ++i) {
+        min_[i] = count_ == 0 ? p.value[i] : std::min(min_[i], p.value[i]);
+        max_[i] = count_ == 0 ? p.value[i] : std::max(max_[i], p.value[i]);
+    }
+    if (count_ % stride_ == 0) {
+        if (kept_.size() == kMaxKept) {  // thin to every other one: the stride doubles
+            for (std::size_t i = 0; i < kMaxKept / 2; ++i) kept_[i] = kept_[2 * i];
+            kept_.resize(kMaxKept / 2);
+            stride_ *= 2;
+        }
+        if (count_ % stride_ == 0) kept_.push_back(p);
+    }
+    latest_ = p;
+    ++count_;
+}
+
+std::vector<double> SeriesPoints::minutes() const {
+    std::vector<double> out;
+    if (count_ == 0) return out;
+    out.reserve(kept_.size() + 1);
+    const int64_t t0 = kept_.front().time_ms;
+    for (const Point& p : kept_) out.push_back(static_cast<double>(p.time_ms - t0) / 60000.0);
+    if ((count_ - 1) % stride_ != 0) out.push_back(static_cast<double>(latest_.time_ms - t0) / 60000.0);
+    return out;
+}
+
+std::vector<double> SeriesPoints::values(Group g, const JsHeapRule& rule) const {
+    std::vector<double> out;
+    if (count_ == 0) return out;
+    const std::size_t i = slot(g, rule);
+    out.reserve(kept_.size() + 1);
+    for (const Point& p : kept_) out.push_back(p.value[i]);
+    if ((count_ - 1) % stride_ != 0) out.push_back(latest_.value[i]);
+    return out;
+}
+
+double SeriesPoints::min(Group g, const JsHeapRule& rule) const { return min_[slot(g, rule)]; }
+double SeriesPoints::max(Group g, const JsHeapRule& rule) const { return max_[slot(g, rule)]; }
+
+SeriesAnalysis analyse_series(const SeriesPoints& points, const Verdicts& verdicts,
+                              const Thresholds& thresholds) {
     SeriesAnalysis out;
-    std::vector<double> minutes;
-    minutes.reserve(samples.size());
-    for (std::size_t g = 0; g < kGroupCount; ++g) {
-        out.groups[g].group = static_cast<Group>(g);
-        out.groups[g].values.reserve(samples.size());
-    }
-    for (const SeriesSample& sample : samples) {
-        minutes.push_back(static_cast<double>(sample.time_ms - first.time_ms) / 60000.0);
-        Snapshot s = snapshot_of(sample);
-        Verdicts v = judge(first, s, diff_snapshots(first, s), thresholds, verdicts.js_rule);
-        for (std::size_t g = 0; g < kGroupCount; ++g)
-            out.groups[g].values.push_back(static_cast<double>(v.groups[g].change.after));
-    }
+    const std::vector<double> minutes = points.minutes();
     for (std::size_t g = 0; g < kGroupCount; ++g) {
         GroupSeries& gs = out.groups[g];
+        gs.group = static_cast<Group>(g);
+        gs.values = points.values(gs.group, verdicts.js_rule);
         gs.trend = analyse_trend(minutes, gs.values);
+        gs.trend.samples = points.size();
+        gs.trend.min = points.min(gs.group, verdicts.js_rule);
+        gs.trend.max = points.max(gs.group, verdicts.js_rule);
         const GroupGrowth& end = verdicts.groups[g];
         gs.leak = end.flagged && gs.trend.slope_per_min > 0 &&
                   gs.trend.p_value < kTrendSignificance;

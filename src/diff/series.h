@@ -31,6 +31,41 @@ SeriesSample sample_of(const Snapshot& s);
 // A snapshot holding only what the sample knows (for judge()).
 Snapshot snapshot_of(const SeriesSample& s);
 
+// A long series held in bounded memory, fed one sample at a time in time order: each group's
+// value (as judge() measures it) at evenly thinned samples -- every stride-th, the stride
+// doubling whenever kMaxKept are held, so between kMaxKept / 2 and kMaxKept of them, plus the
+// latest -- and each group's exact first, last, minimum and maximum over every sample. The JS
+// group is kept without and with AnonPage other, since the JS heap rule is known only at the end.
+class SeriesPoints {
+public:
+    static constexpr std::size_t kMaxKept = 4000;
+
+    void add(const SeriesSample& s);
+    std::size_t size() const { return count_; }  // samples added
+    bool empty() const { return count_ == 0; }
+
+    // The thinned samples (the first and the latest always among them): minutes since the
+    // first, and group `g`'s value under `rule`.
+    std::vector<double> minutes() const;
+    std::vector<double> values(Group g, const JsHeapRule& rule) const;
+    // Over every sample added.
+    double min(Group g, const JsHeapRule& rule) const;
+    double max(Group g, const JsHeapRule& rule) const;
+
+private:
+    static constexpr std::size_t kSlots = kGroupCount + 1;  // the groups, then JS + AnonPage other
+    struct Point {
+        int64_t time_ms;
+        std::array<double, kSlots> value;
+    };
+    static std::size_t slot(Group g, const JsHeapRule& rule);
+    std::vector<Point> kept_;  // samples 0, stride, 2 * stride, ...
+    Point latest_{};
+    std::size_t count_ = 0;
+    std::size_t stride_ = 1;
+    std::array<double, kSlots> min_{}, max_{};
+};
+
 struct GroupSeries {
     Group group;
     std::vector<double> values;  // the group's value at each sample (kB Pss, or a count)
@@ -47,10 +82,10 @@ struct SeriesAnalysis {
 // The p-value below which a trend counts as steady.
 inline constexpr double kTrendSignificance = 0.05;
 
-// Analyses `samples` (at least two, in time order, one process) whose first sample is `first`.
-// Each group's value per sample is what judge() measures for it; `verdicts` is the
-// first-vs-last judgement of the series.
-SeriesAnalysis analyse_series(const Snapshot& first, const std::vector<SeriesSample>& samples,
-                              const Verdicts& verdicts, const Thresholds& thresholds);
+// Analyses `points` (at least two samples, one process); `verdicts` is the first-vs-last
+// judgement of the series (its js_rule says whether AnonPage other counts as JS heap). The
+// trend statistics use the thinned samples; samples, first, last, min and max are exact.
+SeriesAnalysis analyse_series(const SeriesPoints& points, const Verdicts& verdicts,
+                              const Thresholds& thresholds);
 
 }  // namespace memsnap

@@ -191,6 +191,11 @@ bool blank(std::string_view line) { return line.find_first_not_of(" \t") == std:
 
 }  // namespace
 
+void Series::warn(std::string text) {
+    if (warnings.size() < kMaxWarnings) warnings.push_back(std::move(text));
+    else ++more_warnings;
+}
+
 Series read_series(const std::string& path) {
     LineReader in(path);
     const std::string& name = in.name();
@@ -209,7 +214,7 @@ Series read_series(const std::string& path) {
             text += '\n';
             in.rest(text);
             std::vector<LoadedSnapshot> all = parse_snapshots(text, name);
-            for (LoadedSnapshot& s : all) out.samples.push_back(sample_of(s.snapshot));
+            for (LoadedSnapshot& s : all) out.samples.add(sample_of(s.snapshot));
             out.first = all.front().snapshot;
             out.first_origin = all.front().origin;
             out.last = all.back().snapshot;
@@ -226,7 +231,7 @@ Series read_series(const std::string& path) {
     auto where = [&](uint64_t n) { return name + ":" + std::to_string(n); };
     auto add = [&](Snapshot* full, const SeriesSample& sample, uint64_t n) {
         if (have_first && (sample.pid != out.first.pid || sample.starttime != out.first.starttime)) {
-            out.warnings.push_back(where(n) + ": skipped: another process (pid " +
+            out.warn(where(n) + ": skipped: another process (pid " +
                                    std::to_string(sample.pid) + ") than the series' first sample");
             return false;
         }
@@ -235,14 +240,14 @@ Series read_series(const std::string& path) {
             out.first_origin = where(n);
             have_first = true;
         }
-        out.samples.push_back(sample);
+        out.samples.add(sample);
         return true;
     };
     do {
         if (blank(line)) continue;
         const uint64_t n = in.line_no();
         if (torn_line != 0) {  // the torn line was not the last one
-            out.warnings.push_back(where(torn_line) + ": not a complete JSON line (a torn write?), skipped");
+            out.warn(where(torn_line) + ": not a complete JSON line (a torn write?), skipped");
             torn_line = 0;
         }
         if (csv) {
@@ -254,7 +259,7 @@ Series read_series(const std::string& path) {
             Snapshot snap;
             if (ok) snap = from_csv(header, fields, ok);
             if (!ok) {
-                out.warnings.push_back(where(n) + ": not a CSV sample row, skipped");
+                out.warn(where(n) + ": not a CSV sample row, skipped");
                 continue;
             }
             if (add(&snap, sample_of(snap), n)) {
@@ -284,7 +289,7 @@ Series read_series(const std::string& path) {
         }
     } while (in.next(line));
     if (torn_line != 0)
-        out.warnings.push_back(where(torn_line) + ": truncated JSON line (the writer was killed?), skipped");
+        out.warn(where(torn_line) + ": truncated JSON line (the writer was killed?), skipped");
     if (out.samples.empty())
         throw Error(ErrorKind::Malformed,
                     out.warnings.empty() ? name + ":1: no snapshot in this series" : out.warnings.front());

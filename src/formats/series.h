@@ -18,8 +18,12 @@ std::string series_csv_row(const Snapshot& snap);
 struct Series {
     Snapshot first, last;  // read in full
     std::string first_origin, last_origin;  // "FILE:N"
-    std::vector<SeriesSample> samples;      // every sample, first and last included
-    std::vector<std::string> warnings;      // "FILE:N: ...skipped", one per skipped line
+    SeriesPoints samples;                   // every sample, first and last included
+    std::vector<std::string> warnings;      // "FILE:N: ...skipped", the first kMaxWarnings
+    uint64_t more_warnings = 0;             // skipped lines past those
+
+    static constexpr std::size_t kMaxWarnings = 100;
+    void warn(std::string text);
 };
 
 // Reads a series file ("-" for stdin), streaming: NDJSON (one snapshot per line; the first and

@@ -236,6 +236,25 @@ class SeriesDiff(unittest.TestCase):
         self.assertEqual(out["after"]["pid"], a.pid)
         self.assertEqual(out["after"]["origin"], f"{path}:4")
 
+    def test_many_skipped_lines_are_summed_up_after_the_first_hundred(self):
+        d = tempfile.mkdtemp(prefix="memsnap-series-")
+        self.addCleanup(shutil.rmtree, d)
+        path = os.path.join(d, "torn.ndjson")
+        with Memhog() as hog:
+            good = memsnap("snapshot", hog.pid).stdout.replace("\n", " ").strip()
+        with open(path, "w") as f:
+            f.write(good + "\n")
+            for _ in range(250):  # lines 2..251: torn
+                f.write(good[: len(good) // 3] + "\n")
+            f.write(good + "\n")  # line 252
+        r = memsnap("diff", path, "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 101, lines[-3:])
+        self.assertIn(f"{path}:101: not a complete JSON line", lines[99])
+        self.assertEqual(lines[100], f"memsnap: warning: 150 more lines of {path} skipped")
+        self.assertEqual(json.loads(r.stdout)["after"]["origin"], f"{path}:252")
+
     def test_event_output_of_diff(self):
         d = tempfile.mkdtemp(prefix="memsnap-series-")
         self.addCleanup(shutil.rmtree, d)
