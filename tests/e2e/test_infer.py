@@ -200,7 +200,8 @@ class Verdicts(unittest.TestCase):
             groups = [v["group"] for v in d["verdicts"]]
             self.assertEqual(groups, ["native"], (command, d["verdicts"]))
             # "native heap" or "native heap (inferred)": 64 KiB Buffers usually grow the brk heap
-            # (named [heap]), but under load glibc serves some from another arena (inferred);
+            # (named [heap]), but in some runs (seen on a clean CI clone) most of them came from
+            # unnamed mmapped memory instead, which inference rightly calls native heap too;
             # 1 MiB ones are mmapped chunks (inferred).
             self.assertTrue(d["verdicts"][0]["headline"].startswith("native heap"),
                             (command, d["verdicts"][0]["headline"]))
