@@ -46,7 +46,8 @@ for t in "${targets[@]}"; do
   log=$build/fuzz-$t.log
   if "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=1048576 -rss_limit_mb=2048 \
        -timeout=10 -artifact_prefix="$artifacts/" "$corpus" > "$log" 2>&1; then
-    runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+|#[0-9]+' "$log" | tail -1 | tr -dc '0-9')
+    # libFuzzer's own summary line; the recommended dictionary printed before it can hold '#<digits>'
+    runs=$(sed -nE 's/^Done ([0-9]+) runs in .*/\1/p' "$log" | tail -1)
     echo "fuzz $t: ok, $runs executions in ${seconds}s"
   else
     status=1
