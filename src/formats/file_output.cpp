@@ -62,6 +62,11 @@ class Closer {
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view content) {
+    write_file_atomically(path, content, random_suffix);
+}
+
+void write_file_atomically(const std::string& path, std::string_view content,
+                           SuffixSource suffix) {
     const std::string what = "cannot write";
     std::size_t slash = path.rfind('/');
     std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
@@ -83,7 +88,7 @@ void write_file_atomically(const std::string& path, std::string_view content) {
     std::string tmp;
     int fd = -1;
     for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-        tmp = "." + base + ".tmp." + random_suffix();
+        tmp = "." + base + ".tmp." + suffix();
         fd = ::openat(dirfd.get(), tmp.c_str(),
                       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
         if (fd < 0 && errno != EEXIST) fail(what, path, errno);

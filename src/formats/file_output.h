@@ -13,6 +13,11 @@ namespace memsnap {
 // is intact, the temporary file is removed, and Error(Io, "cannot write PATH: reason") is thrown.
 void write_file_atomically(const std::string& path, std::string_view content);
 
+// The same, drawing the temporary name's suffix from `suffix` (tests plant files under the
+// names it will return; write_file_atomically above uses 8 random characters).
+using SuffixSource = std::string (*)();
+void write_file_atomically(const std::string& path, std::string_view content, SuffixSource suffix);
+
 // Appends `line` (which must end in '\n') to `path` (created 0666 & ~umask if absent) with one
 // write(2) on an O_APPEND descriptor, so concurrent appenders never interleave, then fsync's it.
 // When the file does not end in '\n' (a line cut short by a crash), a '\n' is written first so

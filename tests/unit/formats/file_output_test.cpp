@@ -79,6 +79,25 @@ TEST_CASE("write_file_atomically refuses to replace a symlink or a directory") {
     CHECK(dir.names().size() == 3);
 }
 
+// Hands out "planted" first, then "fresh": the first temporary name is taken by the test.
+std::string planted_then_fresh() {
+    static int calls = 0;
+    return ++calls == 1 ? "planted" : "fresh";
+}
+
+TEST_CASE("write_file_atomically never follows a symlink planted at its temporary name") {
+    ScratchDir dir;
+    spit(dir / "victim", "precious\n");
+    REQUIRE(::symlink((dir / "victim").c_str(), (dir / ".snap.json.tmp.planted").c_str()) == 0);
+    write_file_atomically(dir / "snap.json", "new\n", planted_then_fresh);
+    CHECK(slurp(dir / "victim") == "precious\n");  // neither written through nor truncated
+    CHECK(slurp(dir / "snap.json") == "new\n");     // written under the next name instead
+    struct stat st {};
+    REQUIRE(::lstat((dir / ".snap.json.tmp.planted").c_str(), &st) == 0);
+    CHECK(S_ISLNK(st.st_mode));  // the planted link is left as it was
+    CHECK(dir.names().size() == 3);
+}
+
 TEST_CASE("write_file_atomically: a missing directory is an I/O error naming the path") {
     try {
         write_file_atomically("/nonexistent-dir-memsnap/x.json", "x");
