@@ -79,11 +79,15 @@ TEST_CASE("write_file_atomically refuses to replace a symlink or a directory") {
     CHECK(dir.names().size() == 3);
 }
 
+namespace {
+
 // Hands out "planted" first, then "fresh": the first temporary name is taken by the test.
 std::string planted_then_fresh() {
     static int calls = 0;
     return ++calls == 1 ? "planted" : "fresh";
 }
+
+}  // namespace
 
 TEST_CASE("write_file_atomically never follows a symlink planted at its temporary name") {
     ScratchDir dir;
