@@ -90,6 +90,8 @@ std::optional<Group> memory_group_of(Category c, const JsHeapRule& js_rule) {
         case Category::ArkTsHeap:
         case Category::ArkTsStaticHeap:
         case Category::JsHeapInferred:
+        case Category::JavaHeapInferred:
+        case Category::GoHeapInferred:
             return Group::Js;
         case Category::AnonOther:
             if (js_rule.counts_anon) return Group::Js;
@@ -219,6 +221,7 @@ std::array<uint64_t, kGroupCount> group_values(const Snapshot& s, const JsHeapRu
     auto at = [&](Group g) -> uint64_t& { return v[static_cast<std::size_t>(g)]; };
     at(Group::Native) = pss(s, C::NativeHeap) + pss(s, C::NativeHeapInferred);
     at(Group::Js) = pss(s, C::ArkTsHeap) + pss(s, C::ArkTsStaticHeap) + pss(s, C::JsHeapInferred) +
+                    pss(s, C::JavaHeapInferred) + pss(s, C::GoHeapInferred) +
                     (js_rule.counts_anon ? pss(s, C::AnonOther) : 0);
     // A buffer is not counted twice: GL or gpu.total, Graph + dmabuf rows or dma.total.
     at(Group::Graphics) = std::max(pss(s, C::GL), s.gpu.total) +
@@ -248,7 +251,8 @@ Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
 
     GroupGrowth js{Group::Js, change(Group::Js), {}, false, 0, "", 0};
     Part jp = largest({{"named", delta(C::ArkTsHeap) + delta(C::ArkTsStaticHeap)},
-                       {"inferred", delta(C::JsHeapInferred)},
+                       {"inferred", delta(C::JsHeapInferred) + delta(C::JavaHeapInferred) +
+                                        delta(C::GoHeapInferred)},
                        {"anon", js_rule.counts_anon ? delta(C::AnonOther) : 0}});
     if (jp.name != "named") js.mostly = std::string(jp.name);
 

@@ -76,6 +76,8 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
           {"free", snap.system.free},
           {"available", snap.system.available}}},
         {"js_runtime", snap.js_runtime},
+        {"runtime", snap.runtime},
+        {"allocator", snap.allocator},
         {"light", snap.rollup.has_value()},
     };
 }
@@ -202,6 +204,8 @@ Snapshot snapshot_from_json(const json& j, std::string_view where_view) {
     top.str("name", snap.name, true);
     top.u32("uid", snap.uid);
     top.str("js_runtime", snap.js_runtime);
+    top.str("runtime", snap.runtime);
+    top.str("allocator", snap.allocator);
     if (const json* light = top.find("light", false); light != nullptr && light->is_boolean() &&
                                                         light->get<bool>()) {
         // A light sample: only the totals (smaps_rollup) are known.

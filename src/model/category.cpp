@@ -9,6 +9,8 @@ const std::array<CategoryInfo, kCategoryCount>& category_table() {
         {C::Graph, "Graph", "graph", true, false},
         {C::ArkTsHeap, "ark ts heap", "ark_ts_heap", true, false},
         {C::JsHeapInferred, "js heap (inferred)", "js_heap_inferred", false, true},
+        {C::JavaHeapInferred, "java heap (inferred)", "java_heap_inferred", false, true},
+        {C::GoHeapInferred, "go heap (inferred)", "go_heap_inferred", false, true},
         {C::ArkTsStaticHeap, "arkts-static heap", "arkts_static_heap", true, false},
         {C::Guard, "guard", "guard", true, false},
         {C::NativeHeap, "native heap", "native_heap", true, false},

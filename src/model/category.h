@@ -16,6 +16,8 @@ enum class Category : unsigned char {
     Graph,               // dmabuf held through descriptors but not mapped, not from smaps
     ArkTsHeap,           // [anon:ArkTS Heap]
     JsHeapInferred,      // unnamed mappings shaped like V8 heap pages
+    JavaHeapInferred,    // unnamed mappings laid out like a JVM's heap (libjvm.so mapped)
+    GoHeapInferred,      // unnamed mappings laid out like Go's heap arenas (a Go binary)
     ArkTsStaticHeap,     // [anon:ArkTs Static ...]
     Guard,               // [anon:guard...]
     NativeHeap,          // [heap], [anon:native_heap:...], [anon:libc_malloc], scudo, ...

@@ -97,6 +97,11 @@ struct Snapshot {
     // The JS runtime the process is ("node", "jsvm", ...; model/runtime.h), empty when none was
     // recognised from its name or mapped libraries. Used by diff's `--js-heap auto`.
     std::string js_runtime;
+    // The runtime whose memory layout attribution used: "node", "java", "go", "python", "deno",
+    // "bun", "jsvm"; empty when none was recognised. js_runtime stays for older readers.
+    std::string runtime;
+    // The malloc the process uses: "glibc", "jemalloc", "tcmalloc", "mimalloc"; empty: unknown.
+    std::string allocator;
 
     // Set for a light sample (watch --light): totals from smaps_rollup, no categories.
     std::optional<MemUsage> rollup;

@@ -39,6 +39,8 @@ Snapshot full_snapshot() {
     s.gpu = GpuSummary{50, 40, 30};
     s.system = SystemMemory{8000000, 1000000, 4000000};
     s.js_runtime = "node";
+    s.runtime = "node";
+    s.allocator = "glibc";
     return s;
 }
 
