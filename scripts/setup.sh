@@ -3,6 +3,7 @@
 #   scripts/setup.sh          build + test dependencies
 #   scripts/setup.sh --bench  also the peers and tools the benchmark compares against
 #   scripts/setup.sh --fuzz   also clang's libFuzzer runtime
+#   scripts/setup.sh --clang  also clang (CI compiles every build type with it: .ci/build-types)
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev
       python3 nodejs prometheus bash-completion zsh fish man-db groff-base time
@@ -11,6 +12,7 @@ for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(smem smemstat hyperfine valgrind procps) ;;
     --fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
+    --clang) pkgs+=(clang) ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

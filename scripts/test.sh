@@ -5,11 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build
-extra=()
+# Warnings are errors here (CI); the project's default is off, for users' own compilers and flags.
+extra=(-DMEMSNAP_WERROR=ON)
 ctest_extra=()
 if [ "${1:-}" = "--sanitize" ]; then
   build=build-asan
-  extra=(-DMEMSNAP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
+  extra+=(-DMEMSNAP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug)
   ctest_extra=(-LE slow)  # the static-binary build test proves nothing more under ASan
 fi
 bash scripts/setup.sh

@@ -34,15 +34,21 @@ std::string_view delta_colour(int64_t delta, Tone tone) {
     return "";
 }
 
+// |kb| without overflow at INT64_MIN.
+uint64_t magnitude(int64_t kb) {
+    return kb < 0 ? uint64_t{0} - static_cast<uint64_t>(kb) : static_cast<uint64_t>(kb);
+}
+
+// The sign is formatted in, not prepended with `"-" + std::string`: g++ 12 at -O3 reports a
+// false -Wrestrict overlap inside that operator+ (GCC bug 105329).
 std::string signed_kb(int64_t kb, bool human) {
-    uint64_t mag = kb < 0 ? static_cast<uint64_t>(-kb) : static_cast<uint64_t>(kb);
-    return (kb < 0 ? "-" : "+") + format_kb(mag, human);
+    return fmt::format("{}{}", kb < 0 ? '-' : '+', format_kb(magnitude(kb), human));
 }
 
 std::string human_signed_size(int64_t kb) {
-    uint64_t mag = kb < 0 ? static_cast<uint64_t>(-kb) : static_cast<uint64_t>(kb);
+    uint64_t mag = magnitude(kb);
     std::string s = mag < 1024 ? fmt::format("{} KiB", mag) : format_kb(mag, true);
-    return (kb < 0 ? "-" : "+") + s;
+    return fmt::format("{}{}", kb < 0 ? '-' : '+', s);
 }
 
 std::string percent_cell(const Change& c) {
@@ -116,7 +122,7 @@ std::string threshold_words(Group g, const Threshold& t) {
 }  // namespace
 
 std::string format_duration(int64_t ms) {
-    if (ms < 0) return "-" + format_duration(-ms);
+    if (ms < 0) return fmt::format("-{}", format_duration(-ms));
     if (ms < 1000) return fmt::format("{}ms", ms);
     int64_t s = ms / 1000;
     if (s < 10) return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);

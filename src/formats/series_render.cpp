@@ -24,8 +24,8 @@ std::string render_series_text(const SeriesAnalysis& a, std::size_t samples, boo
     for (const GroupSeries& g : a.groups) {
         const Trend& t = g.trend;
         std::string slope = group_is_memory(g.group)
-                                ? (t.slope_per_min < 0 ? "-" : "+") +
-                                      format_kb(static_cast<uint64_t>(std::abs(t.slope_per_min)), human)
+                                ? fmt::format("{}{}", t.slope_per_min < 0 ? '-' : '+',  // not operator+: GCC bug 105329
+                                              format_kb(static_cast<uint64_t>(std::abs(t.slope_per_min)), human))
                                 : fmt::format("{:+.1f}", t.slope_per_min);
         out += fmt::format("{:<10}{:>12}{:>12}{:>12}{:>12}{:>14}{:>9.3g}  {}{}\n", group_key(g.group),
                            trend_value(t.first, g.group, human), trend_value(t.last, g.group, human),
