@@ -31,8 +31,10 @@ Category MemoryAccumulator::add(const Mapping& m) {
     }
     prev_ = shape;
     prev_kind_ = ShapeKind::None;
+    prev_region_ = Region::Anywhere;
     have_prev_ = true;
 
+    if (m.inode != 0) layout_.note_file(m.name);
     if (m.inode == 0 && m.name.starts_with("[anon:")) saw_anon_names_ = true;
     Category c = classify_mapping(m.name, m.inode);
     categories_[c] += m.usage;
@@ -50,22 +52,39 @@ Category MemoryAccumulator::add(const Mapping& m) {
 
 void MemoryAccumulator::finish() {
     if (have_pending_) settle_pending(nullptr);
-    for (const CategoryInfo& info : category_table()) {
-        MemUsage& u = inferred_[info.category];
-        categories_[saw_anon_names_ ? Category::AnonOther : info.category] += u;
-        u = MemUsage{};
+    if (options_.go_executable) layout_.set_runtime(Runtime::Go, "go");
+    // Go's first arena hint, in a process no library claimed (a captured tree has no exe).
+    if (saw_go_hint_ && !layout_.libc) layout_.set_runtime(Runtime::Go, "go");
+    for (auto& [match, usage] : matched_) {
+        Category c = saw_anon_names_ ? Category::AnonOther : attribute(match, layout_);
+        categories_[c] += usage;
     }
+    matched_.clear();
 }
 
 void MemoryAccumulator::settle_pending(const Shape* next) {
-    Neighbours n{have_prev_ ? &prev_ : nullptr, prev_kind_, next};
-    const ShapeRule* rule = infer_shape(pending_, n);
-    if (rule)
-        inferred_[rule->category] += pending_usage_;
-    else
+    Neighbours n{have_prev_ ? &prev_ : nullptr, prev_kind_, next, prev_region_};
+    ShapeMatch match = match_shape(pending_, n);
+    if (match.kind == ShapeKind::None && match.region == Region::Anywhere && !match.reservation) {
         categories_[Category::AnonOther] += pending_usage_;
+    } else {
+        if (match.region == Region::GoArena && pending_.start % (uint64_t{1} << 40) ==
+                                                   (uint64_t{0x00c0} << 32))
+            saw_go_hint_ = true;
+        auto same = [&](const std::pair<ShapeMatch, MemUsage>& e) {
+            return e.first.kind == match.kind && e.first.fallback == match.fallback &&
+                   e.first.region == match.region && e.first.reservation == match.reservation;
+        };
+        auto it = std::find_if(matched_.begin(), matched_.end(), same);
+        if (it == matched_.end()) {
+            matched_.emplace_back(match, MemUsage{});
+            it = matched_.end() - 1;
+        }
+        it->second += pending_usage_;
+    }
     prev_ = pending_;
-    prev_kind_ = rule ? rule->kind : ShapeKind::None;
+    prev_kind_ = match.kind;
+    prev_region_ = match.region;
     have_prev_ = true;
     have_pending_ = false;
 }

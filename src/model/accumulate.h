@@ -1,8 +1,11 @@
 #pragma once
 // MemoryAccumulator: folds mappings, fed one at a time in address order, into the per-category
-// rows and the "native heap:" breakdown. Holds no list of mappings: for shape inference
-// (model/shape_rules.h) it keeps the previous mapping's shape and at most one unnamed mapping
-// waiting for its successor.
+// rows and the "native heap:" breakdown, and learns the process's runtime and allocator from the
+// files it maps (model/runtime.h). Holds no list of mappings: for shape inference
+// (model/shape_rules.h) it keeps the previous mapping's shape, at most one unnamed mapping
+// waiting for its successor, and one sum per distinct shape match (a few dozen at most), which
+// finish() hands to the layout rules once the whole address space has been seen.
+#include <utility>
 #include <vector>
 
 #include "model/category.h"
@@ -19,6 +22,9 @@ struct AccumulateOptions {
     // memory (Android, OpenHarmony, glibc 2.39 decorate_maps), and there memsnap's numbers must
     // be hidumper's.
     bool infer = true;
+    // The executable is a Go binary (a .go.buildinfo section; procfs/exe.h): its heap arenas
+    // are attributed to the Go heap.
+    bool go_executable = false;
 };
 
 class MemoryAccumulator {
@@ -35,6 +41,8 @@ class MemoryAccumulator {
     void finish();
 
     const CategoryUsage& categories() const { return categories_; }
+    // What the mapped files said (complete after finish()).
+    const ProcessLayout& layout() const { return layout_; }
     // Sub-rows of the native heap row, largest Pss first (ties by name).
     std::vector<NativeHeapRow> native_heap() const;
 
@@ -49,11 +57,15 @@ class MemoryAccumulator {
     bool have_prev_ = false;
     Shape prev_;
     ShapeKind prev_kind_ = ShapeKind::None;
+    Region prev_region_ = Region::Anywhere;
     bool have_pending_ = false;
     Shape pending_;
     MemUsage pending_usage_;
-    // What the shape rules attributed, held apart until finish() knows whether names were seen.
-    CategoryUsage inferred_;
+    // What the shape rules matched, summed per distinct match, held apart until finish() knows
+    // the layout and whether names were seen.
+    std::vector<std::pair<ShapeMatch, MemUsage>> matched_;
+    ProcessLayout layout_;
+    bool saw_go_hint_ = false;  // an unnamed mapping starts at Go's first arena hint
     bool saw_anon_names_ = false;
 };
 

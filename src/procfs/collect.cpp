@@ -8,6 +8,7 @@
 #include "model/error.h"
 #include "model/graphics.h"
 #include "model/runtime.h"
+#include "procfs/exe.h"
 #include "procfs/fd.h"
 #include "procfs/meminfo.h"
 #include "procfs/status.h"
@@ -128,7 +129,10 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             snap.rollup = total;
             snap.js_runtime = std::string(js_runtime_of_process(snap.name));
         } else {
-            MemoryAccumulator acc({.infer = options.infer});
+            // Go keeps no library to be known by: its executable's .go.buildinfo section
+            // (cmd/go writes it into every binary since Go 1.13; debug/buildinfo reads it).
+            bool go = options.infer && elf_has_section(root.pid_path(pid, "exe"), ".go.buildinfo");
+            MemoryAccumulator acc({.infer = options.infer, .go_executable = go});
             std::string_view runtime = js_runtime_of_process(snap.name);
             reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
                 Category c = acc.add(m);
@@ -139,6 +143,9 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             acc.finish();
             snap.categories = acc.categories();
             snap.native_heap = acc.native_heap();
+            snap.runtime = std::string(acc.layout().runtime_name);
+            if (snap.runtime.empty()) snap.runtime = snap.js_runtime;
+            snap.allocator = std::string(allocator_name(acc.layout().allocator()));
         }
         if (options.resources) read_resources(root, pid, snap, gfx, fd_list);
         gfx.finish(snap);
@@ -183,6 +190,8 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
     acc.finish();
     snap.categories = acc.categories();
     snap.native_heap = acc.native_heap();
+    snap.runtime = std::string(acc.layout().runtime_name);
+    snap.allocator = std::string(allocator_name(acc.layout().allocator()));
     gfx.finish(snap);
     return snap;
 }

@@ -66,7 +66,8 @@ bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, Pro
     row.usage = c.total();
     row.native_pss = c[Category::NativeHeap].pss + c[Category::NativeHeapInferred].pss;
     row.js_pss = c[Category::ArkTsHeap].pss + c[Category::ArkTsStaticHeap].pss +
-                 c[Category::JsHeapInferred].pss;
+                 c[Category::JsHeapInferred].pss + c[Category::JavaHeapInferred].pss +
+                 c[Category::GoHeapInferred].pss;
     return any;
 }
 

@@ -15,6 +15,7 @@
  *   malloc N         N MiB in 64 KiB malloc chunks (main arena, brk), touched
  *   bigmalloc N      N MiB in 1 MiB malloc chunks (above the mmap threshold: one mmap each)
  *   threadmalloc N   N MiB in 64 KiB chunks on a long-lived worker thread (a non-main arena)
+ *   threadsmall N    the same in 1000-byte chunks: the arena's heaps fill to their full 64 MiB
  *   freeall          free every chunk of malloc/bigmalloc/threadmalloc
  *   pipes N          N pipes (2N fds)             sockets N   N socketpairs (2N fds)
  *   eventfd          one eventfd                  epoll       one epoll fd
@@ -65,6 +66,7 @@ static ptrvec files;            /* paths to unlink at exit */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static long worker_request = -1; /* MiB the worker should malloc; -1 = idle */
+static size_t worker_chunk = SMALL_CHUNK; /* the chunk size of that request */
 static int worker_started;
 
 static void touch(void *p, size_t len) { memset(p, 0x5a, len); }
@@ -98,7 +100,7 @@ static void *worker(void *arg) {
         while (worker_request < 0) pthread_cond_wait(&cond, &lock);
         long mib = worker_request;
         pthread_mutex_unlock(&lock);
-        int rc = malloc_chunks(mib, SMALL_CHUNK);
+        int rc = malloc_chunks(mib, worker_chunk);
         pthread_mutex_lock(&lock);
         worker_request = rc == 0 ? -1 : -2; /* -1: done; -2: failed */
         pthread_cond_broadcast(&cond);
@@ -120,7 +122,8 @@ static void run(char *line, char *out, size_t outsz) {
     int fields = sscanf(line, "%31s %ld %63s", cmd, &n, name);
     int needs_n = !strcmp(cmd, "brk") || !strcmp(cmd, "unbrk") || !strcmp(cmd, "mmap") ||
                   !strcmp(cmd, "file") || !strcmp(cmd, "malloc") || !strcmp(cmd, "bigmalloc") ||
-                  !strcmp(cmd, "threadmalloc") || !strcmp(cmd, "pipes") ||
+                  !strcmp(cmd, "threadmalloc") || !strcmp(cmd, "threadsmall") ||
+                  !strcmp(cmd, "pipes") ||
                   !strcmp(cmd, "sockets") || !strcmp(cmd, "threads") || !strcmp(cmd, "maps");
     if (needs_n && (fields < 2 || n < 0 || n > 1L << 20)) {
         snprintf(out, outsz, "err %s needs a count N >= 0", cmd);
@@ -171,7 +174,7 @@ static void run(char *line, char *out, size_t outsz) {
     } else if (!strcmp(cmd, "malloc") || !strcmp(cmd, "bigmalloc")) {
         if (malloc_chunks(n, cmd[0] == 'b' ? (size_t)MIB : SMALL_CHUNK) != 0)
             snprintf(out, outsz, "err malloc: %s", strerror(errno));
-    } else if (!strcmp(cmd, "threadmalloc")) {
+    } else if (!strcmp(cmd, "threadmalloc") || !strcmp(cmd, "threadsmall")) {
         pthread_t t;
         if (!worker_started) {
             if (pthread_create(&t, NULL, worker, NULL) != 0) { snprintf(out, outsz, "err pthread_create"); return; }
@@ -179,6 +182,7 @@ static void run(char *line, char *out, size_t outsz) {
             worker_started = 1;
         }
         pthread_mutex_lock(&lock);
+        worker_chunk = cmd[6] == 's' ? 1000 : SMALL_CHUNK;
         worker_request = n;
         pthread_cond_broadcast(&cond);
         while (worker_request >= 0) pthread_cond_wait(&cond, &lock);

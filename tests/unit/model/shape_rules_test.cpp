@@ -82,6 +82,8 @@ const std::string kArenaRest = "7f2d30021000-7f2d34000000 ---p 00000000 00:00 0 
 // A glibc thread stack: 4 KiB guard, 8 MiB stack.
 const std::string kGuard = "7f3f950df000-7f3f950e0000 ---p 00000000 00:00 0 ";
 const std::string kStack = "7f3f950e0000-7f3f958e0000 rw-p 00000000 00:00 0 ";
+// Two glibc arena heaps used to their full 64 MiB, merged (memhog threadsmall).
+const std::string kFullArenas = "7f6d88000000-7f6d90000000 rw-p 00000000 00:00 0 ";
 
 }  // namespace
 
@@ -176,10 +178,10 @@ TEST_CASE("malloc chunks: rw-p of at least 132 KiB that is not round and not a .
 }
 
 TEST_CASE("malloc chunks: not round mmaps, not small, not a .bss after a file mapping") {
-    // A program's own mmap of 8 MiB, 2 MiB-aligned by the kernel for THP.
-    CHECK(kinds_of({"7f3f9de00000-7f3f9e600000 rw-p 00000000 00:00 0 "})[0] == K::None);
+    // A program's own mmap of 8 MiB, 2 MiB-aligned by the kernel for THP: a round mapping.
+    CHECK(kinds_of({"7f3f9de00000-7f3f9e600000 rw-p 00000000 00:00 0 "})[0] == K::RoundMapping);
     // mmap 32 + 8 merged: still round.
-    CHECK(kinds_of({"7f3f9de00000-7f3fa0600000 rw-p 00000000 00:00 0 "})[0] == K::None);
+    CHECK(kinds_of({"7f3f9de00000-7f3fa0600000 rw-p 00000000 00:00 0 "})[0] == K::RoundMapping);
     CHECK(kinds_of({"7f3fa0774000-7f3fa0777000 rw-p 00000000 00:00 0 "})[0] == K::None);  // 12K
     // node's .bss: 176 KiB directly after its data segment.
     auto kinds = kinds_of({"05600000-0565d000 rw-p 01234000 fe:00 4242  /usr/bin/node",
@@ -203,6 +205,8 @@ TEST_CASE("every shape rule fires on one of the sequences above") {
         {"36837240000-36837280000 rw-p 00000000 00:00 0 "},
         {"1a12b380000-1a12b44f000 rw-p 00000000 00:00 0 "},
         {"7f3f960e1000-7f3f98000000 rw-p 00000000 00:00 0 "},
+        {kFullArenas},
+        {"7f3f9de00000-7f3f9e600000 rw-p 00000000 00:00 0 "},
     };
     std::set<ShapeKind> fired;
     for (const auto& seq : sequences) {

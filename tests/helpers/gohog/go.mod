@@ -1,0 +1,3 @@
+module gohog
+
+go 1.19
