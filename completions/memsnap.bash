@@ -15,28 +15,33 @@ _memsnap() {
     local cur prev words cword
     _init_completion || return
 
-    local subcommands="mem snapshot diff watch"
+    local subcommands="mem snapshot diff watch plot"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
     local opts_mem="--smaps --proc-root --format --human --sort --top --user --categories --all --fds --no-infer --help"
     local opts_snapshot="-o --output --append --format --proc-root --no-infer --help"
-    local opts_diff="--threshold --js-heap --force --format --human --event --help"
+    local opts_diff="--threshold --js-heap --force --format --human --event --plot --help"
+    local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
     local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --no-infer --help"
     local opts_top="--mem --version $opts_mem"
     local formats_mem="table json csv prom"
     local formats_snapshot="json csv prom"
     local formats_diff="table json csv"
     local formats_watch="ndjson csv"
+    local formats_plot="svg"
 
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do
         case "$w" in
-            mem | snapshot | diff | watch) sub=$w; break ;;
+            mem | snapshot | diff | watch | plot) sub=$w; break ;;
         esac
     done
 
     case "$prev" in
         --proc-root) _filedir -d; return ;;
-        --smaps | -o | --output | --append) _filedir; return ;;
+        --smaps | -o | --output | --append | --plot) _filedir; return ;;
+        --groups) COMPREPLY=($(compgen -W "native js graphics fd thread total" -- "$cur")); return ;;
+        --since | --until) COMPREPLY=($(compgen -W "10s 1m 10m 1h" -- "$cur")); return ;;
+        --width | --height | --categories) return ;;
         --format)
             local formats_var="formats_${sub:-mem}"
             COMPREPLY=($(compgen -W "${!formats_var}" -- "$cur"))
@@ -63,7 +68,7 @@ _memsnap() {
         return
     fi
     case "$sub" in
-        diff) _filedir ;;  # snapshot files (FILE, FILE:N, -)
+        diff | plot) _filedir ;;  # snapshot or series files (FILE, FILE:N, -)
         *) _memsnap_pids ;;
     esac
 }

@@ -1,7 +1,7 @@
 # fish completion for memsnap. Installed as share/fish/vendor_completions.d/memsnap.fish.
 # Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
 
-set -l subcommands mem snapshot diff watch
+set -l subcommands mem snapshot diff watch plot
 
 # PIDs (with their process name as description), process names, and self.
 function __memsnap_pids
@@ -56,6 +56,21 @@ complete -c memsnap -n "__fish_seen_subcommand_from diff" -l force -d 'Compare s
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l format -x -a 'table json csv' -d 'Output format'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l human -d 'Sizes as KiB/MiB/GiB'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l event -x -a 'hiappevent' -d 'Verdicts as resource-leak events'
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l plot -r -F -d 'Also write the chart to FILE.svg'
+
+# plot SERIES...
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a plot -d 'An SVG chart of a series'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -F
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -s o -l output -r -F -d 'Write the SVG to FILE'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l format -x -a 'svg' -d 'Output format'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l groups -x -a 'native js graphics fd thread total' -d 'Draw only these groups'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l categories -x -d 'A line per category row'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l since -x -a '10s 1m 10m 1h' -d 'Start this long after the first sample'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l until -x -a '10s 1m 10m 1h' -d 'End this long after the first sample'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l width -x -d 'Width in px'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l height -x -d 'Height in px'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l threshold -x -a 'native= js= graphics= fd= thread=' -d 'GROUP=ABS[/PCT%],...'
+complete -c memsnap -n "__fish_seen_subcommand_from plot" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
 
 # watch PID
 complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a watch -d 'Timed snapshots streamed as NDJSON or CSV'

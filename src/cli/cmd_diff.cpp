@@ -1,6 +1,7 @@
 #include "cli/cmd_diff.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,11 +9,14 @@
 #include "diff/snapshot_diff.h"
 #include "diff/verdict.h"
 #include "diff/series.h"
+#include "diff/series_judge.h"
 #include "formats/diff_render.h"
 #include "formats/event.h"
+#include "formats/file_output.h"
 #include "formats/series.h"
 #include "formats/snapshot_source.h"
 #include "formats/series_render.h"
+#include "render/series_chart.h"
 
 #include <fmt/format.h>
 
@@ -27,11 +31,8 @@ struct DiffOptions {
     std::string format = "table";
     bool human = false;
     std::string event;
+    std::string plot;  // also write the chart (render/series_chart.h) to this SVG file
 };
-
-// A series needs this many samples before a trend can be called steady (Mann-Kendall cannot
-// reach p < 0.05 with fewer).
-constexpr std::size_t kMinTrendSamples = 5;
 
 int run_diff(const DiffOptions& opts) {
     Thresholds thresholds;
@@ -42,12 +43,17 @@ int run_diff(const DiffOptions& opts) {
         throw Error(ErrorKind::Usage, "--event takes 'hiappevent'");
     LoadedSnapshot before, after;
     Series series;
+    std::optional<SeriesChart> chart;
+    if (!opts.plot.empty()) chart.emplace(ChartOptions{});
     if (opts.inputs.size() == 1) {
         // A series: its first snapshot against its last, and the trend over all of them.
         SnapshotSpec spec = parse_snapshot_spec(opts.inputs[0]);
         if (spec.line != 0)
             throw Error(ErrorKind::Usage, opts.inputs[0] + " is one snapshot: give two (memsnap diff A B)");
-        series = read_series(spec.path);
+        series = read_series(spec.path, [&](const SeriesSample& sample) {
+            if (chart) chart->add(sample);
+            return true;
+        });
         if (series.samples.size() < 2) {
             // What was skipped is why there is nothing to compare: say that, as bad input.
             if (!series.warnings.empty()) throw Error(ErrorKind::Malformed, series.warnings.front());
@@ -65,6 +71,12 @@ int run_diff(const DiffOptions& opts) {
         // A file holding several snapshots stands for its first (as A) or its last (as B).
         before = std::move(read_snapshots(parse_snapshot_spec(opts.inputs[0]), true).front());
         after = std::move(read_snapshots(parse_snapshot_spec(opts.inputs[1]), true).back());
+        if (chart) {
+            for (const Snapshot* s : {&before.snapshot, &after.snapshot}) {
+                chart->add(sample_of(*s));
+                series.samples.add(sample_of(*s));
+            }
+        }
     }
     const Snapshot& a = before.snapshot;
     const Snapshot& b = after.snapshot;
@@ -76,19 +88,13 @@ int run_diff(const DiffOptions& opts) {
                                           b.name + "' starttime " + std::to_string(b.starttime) +
                                           "); use --force to compare them anyway");
 
-    SnapshotDiff diff = diff_snapshots(a, b);
-    Verdicts verdicts = judge(a, b, diff, thresholds, resolve_js_heap_rule(js_mode, a, b));
     // On a series long enough for a trend, a group is a leak only when it grew steadily.
-    const bool trend = series.samples.size() >= kMinTrendSamples;
-    SeriesAnalysis analysis;
-    if (trend) {
-        analysis = analyse_series(series.samples, verdicts, thresholds);
-        std::vector<GroupGrowth> steady;
-        for (const GroupGrowth& g : verdicts.flagged) {
-            if (analysis.groups[static_cast<std::size_t>(g.group)].leak) steady.push_back(g);
-        }
-        verdicts.flagged = std::move(steady);
-    }
+    SeriesJudgement judged = judge_series(a, b, series.samples, thresholds, js_mode);
+    const SnapshotDiff& diff = judged.diff;
+    const Verdicts& verdicts = judged.verdicts;
+    const bool trend = judged.trend;
+    const SeriesAnalysis& analysis = judged.analysis;
+    if (chart) write_file_atomically(opts.plot, chart->render_svg(a, series.samples, judged, thresholds));
     DiffReport report{a, b, before.origin, after.origin, diff, verdicts};
     if (!opts.event.empty()) {
         for (const GroupGrowth& g : verdicts.flagged)
@@ -142,6 +148,9 @@ void register_diff_command(CLI::App& app, int& exit_code) {
                     "hiappevent: print each verdict as a resource-leak event (one JSON object a "
                     "line, HiAppEvent RESOURCE_OVERLIMIT fields) instead of the report")
         ->type_name("KIND");
+    cmd->add_option("--plot", opts->plot,
+                    "Also write the chart of the series (as memsnap plot draws it) to FILE.svg")
+        ->type_name("FILE.svg");
     cmd->add_flag("--human", opts->human,
                   "Print sizes as KiB/MiB/GiB instead of kB (table only; csv and json stay kB)");
     cmd->footer(

@@ -197,6 +197,10 @@ void Series::warn(std::string text) {
 }
 
 Series read_series(const std::string& path) {
+    return read_series(path, [](const SeriesSample&) { return true; });
+}
+
+Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&)> keep) {
     LineReader in(path);
     const std::string& name = in.name();
     Series out;
@@ -214,11 +218,20 @@ Series read_series(const std::string& path) {
             text += '\n';
             in.rest(text);
             std::vector<LoadedSnapshot> all = parse_snapshots(text, name);
-            for (LoadedSnapshot& s : all) out.samples.add(sample_of(s.snapshot));
-            out.first = all.front().snapshot;
-            out.first_origin = all.front().origin;
-            out.last = all.back().snapshot;
-            out.last_origin = all.back().origin;
+            bool have_first = false;
+            for (LoadedSnapshot& s : all) {
+                const SeriesSample sample = sample_of(s.snapshot);
+                if (!keep(sample)) continue;
+                out.samples.add(sample);
+                if (!have_first) {
+                    out.first = s.snapshot;
+                    out.first_origin = s.origin;
+                    have_first = true;
+                }
+                out.last = s.snapshot;
+                out.last_origin = s.origin;
+            }
+            if (!have_first) throw Error(ErrorKind::Malformed, name + ": no snapshot in the window asked for");
             return out;
         }
     }
@@ -229,12 +242,14 @@ Series read_series(const std::string& path) {
     uint64_t torn_line = 0;  // a line that was not complete JSON, if it turns out to be the last
     bool have_first = false;
     auto where = [&](uint64_t n) { return name + ":" + std::to_string(n); };
-    auto add = [&](Snapshot* full, const SeriesSample& sample, uint64_t n) {
+    // `kept`: keep() already said yes to this sample.
+    auto add = [&](Snapshot* full, const SeriesSample& sample, uint64_t n, bool kept = false) {
         if (have_first && (sample.pid != out.first.pid || sample.starttime != out.first.starttime)) {
             out.warn(where(n) + ": skipped: another process (pid " +
                                    std::to_string(sample.pid) + ") than the series' first sample");
             return false;
         }
+        if (!kept && !keep(sample)) return false;
         if (!have_first) {
             out.first = *full;
             out.first_origin = where(n);
@@ -269,13 +284,17 @@ Series read_series(const std::string& path) {
             continue;
         }
         SeriesSample sample;
-        if (have_first && scan_series_sample(line, sample)) {
+        const bool scanned = scan_series_sample(line, sample);
+        if (scanned && have_first) {
             if (add(nullptr, sample, n)) {
                 pending_last.assign(line);
                 pending_line = n;
             }
             continue;
         }
+        // Before the first kept sample, a line outside the window needs no full read.
+        const bool kept_first = scanned && keep(sample);
+        if (scanned && !kept_first) continue;
         // The first line, or one the fast scanner would not take: the full reader decides.
         nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
         if (j.is_discarded()) {
@@ -283,7 +302,7 @@ Series read_series(const std::string& path) {
             continue;
         }
         Snapshot snap = snapshot_from_json(j, where(n));
-        if (add(&snap, sample_of(snap), n)) {
+        if (add(&snap, sample_of(snap), n, kept_first)) {
             pending_last.assign(line);
             pending_line = n;
         }

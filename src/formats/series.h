@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "diff/series.h"
+#include "model/function_ref.h"
 #include "model/snapshot.h"
 
 namespace memsnap {
@@ -35,6 +36,10 @@ struct Series {
 // used. A snapshot the JSON reader rejects (unknown schema, missing field) is
 // Error(Malformed, "FILE:LINE: ..."), as is a file with no sample.
 Series read_series(const std::string& path);
+// The same, keeping only the samples `keep` returns true for (it sees every sample of the
+// series' process, in file order): first, last and samples are those of the kept ones. `plot`
+// windows a series (--since/--until) and draws every kept sample through it.
+Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&)> keep);
 
 // Parses one CSV record (RFC 4180, no line breaks inside fields). False on a bad quote.
 bool parse_csv_record(std::string_view line, std::vector<std::string>& fields);

@@ -1,0 +1,120 @@
+"""`memsnap plot` and `diff --plot` on a real watched leak: a well-formed SVG (xmllint), one
+path per group, the verdict beside its line, hostile process names escaped."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+from harness import MEMSNAP, Memhog, memsnap, unittest
+
+HOSTILE = "</script>&\"'<"  # 13 chars: fits comm's 15
+
+
+def xmllint(path):
+    return subprocess.run(["xmllint", "--noout", path], capture_output=True, text=True)
+
+
+def watch_leak(directory, comm=None, seconds=3.0):
+    """Watches memhog at 100 ms while it grows its brk heap by 4 MiB every 200 ms (a steady
+    native leak of about 56 MiB); returns the series path."""
+    out = os.path.join(directory, "leak.ndjson")
+    with Memhog() as hog:
+        if comm:
+            hog.cmd("comm " + comm)
+        w = subprocess.Popen([MEMSNAP, "watch", str(hog.pid), "--interval", "100ms", "--duration",
+                              f"{seconds}s", "-o", out], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        stop = time.time() + seconds - 0.2
+        while time.time() < stop:
+            hog.cmd("brk 4")
+            time.sleep(0.2)
+        _, err = w.communicate(timeout=30)
+        if w.returncode != 0:
+            raise AssertionError(f"watch exited {w.returncode}: {err}")
+    return out
+
+
+class Plot(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="memsnap-plot-")
+        cls.series = watch_leak(cls.dir, comm=HOSTILE)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir)
+
+    def plot(self, *args):
+        svg = os.path.join(self.dir, "chart.svg")
+        r = memsnap("plot", self.series, "-o", svg, *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lint = xmllint(svg)
+        self.assertEqual(lint.returncode, 0, lint.stderr)
+        with open(svg, encoding="utf-8") as f:
+            return f.read()
+
+    def test_chart_of_a_leak_names_it_beside_its_line(self):
+        svg = self.plot()
+        for key in ("native", "js", "graphics", "total", "fd", "thread"):
+            self.assertEqual(svg.count(f'class="series" data-key="{key}"'), 1, key)
+        # diff judges the same series a native leak; the chart says so beside the native line.
+        d = memsnap("diff", self.series, "--format", "json")
+        self.assertEqual(d.returncode, 1, d.stderr)
+        verdict = re.search(r'class="verdict" data-key="native"[^>]*>([^<]*)<', svg).group(1)
+        self.assertIn("leak: steady growth", verdict)
+        self.assertIn('class="trend" data-key="native"', svg)  # flagged: its fitted trend
+        self.assertIn('class="threshold" data-key="native"', svg)
+        self.assertNotIn('class="trend" data-key="fd"', svg)  # not flagged: no trend line
+
+    def test_hostile_name_is_escaped(self):
+        svg = self.plot()
+        self.assertNotIn("</script>", svg)
+        self.assertIn("&lt;/script&gt;&amp;&quot;&#39;&lt;", svg)
+
+    def test_groups_and_window(self):
+        svg = self.plot("--groups", "native,fd")
+        self.assertEqual(re.findall(r'class="series" data-key="(\w+)"', svg), ["native", "fd"])
+        with open(self.series) as f:
+            n = sum(1 for line in f if line.strip())
+        full = self.plot()
+        self.assertIn(f">{n} samples over", full)
+        # Samples 1 s to 2 s after the first, at 100 ms: 9 to 11 of them (10 +- a tick of jitter).
+        part = self.plot("--since", "1s", "--until", "2s")
+        m = int(re.search(r">(\d+) samples over", part).group(1))
+        self.assertTrue(9 <= m <= 11, m)
+
+    def test_categories(self):
+        svg = self.plot("--categories", "native_heap,so")
+        self.assertEqual(re.findall(r'class="series" data-key="(\w+)"', svg),
+                         ["native_heap", "so", "fd", "thread"])
+        svg = self.plot("--categories")
+        self.assertIn('data-key="native_heap"', svg)
+
+    def test_diff_plot_writes_the_same_chart(self):
+        svg = os.path.join(self.dir, "diff.svg")
+        r = memsnap("diff", self.series, "--plot", svg)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(xmllint(svg).returncode, 0)
+        with open(svg) as f:
+            self.assertEqual(f.read(), self.plot())
+
+    def test_stdout_and_bad_input(self):
+        r = memsnap("plot", self.series)
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(r.stdout.startswith("<svg "))
+        bad = os.path.join(self.dir, "bad.ndjson")
+        with open(bad, "w") as f:
+            f.write("not json at all\n")
+        r = memsnap("plot", bad)
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertIn("bad.ndjson", r.stderr)
+        self.assertEqual(memsnap("plot", self.series, "--width", "10").returncode, 2)
+        self.assertEqual(memsnap("plot", self.series, "--groups", "nope").returncode, 2)
+        # A missing file: exit 3, as diff says for one (ENOENT is "not found").
+        self.assertEqual(memsnap("plot", os.path.join(self.dir, "missing")).returncode, 3)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,194 @@
+// render/: escaping hostile names, honest thinning (M4 columns), and the chart of a series.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "diff/series.h"
+#include "diff/series_judge.h"
+#include "model/error.h"
+#include "render/escape.h"
+#include "render/series_chart.h"
+#include "render/thin.h"
+
+using namespace memsnap;
+
+TEST_CASE("xml_escape: markup characters become entities") {
+    // Expected by hand from the XML 1.0 predefined entities.
+    CHECK(xml_escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;");
+    CHECK(xml_escape("</script><script>alert(1)</script>") ==
+          "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
+    CHECK(xml_escape("]]>") == "]]&gt;");
+    CHECK(xml_escape("plain name-1") == "plain name-1");
+}
+
+TEST_CASE("xml_escape: invalid UTF-8 and forbidden control characters become U+FFFD") {
+    const std::string fffd = "\xEF\xBF\xBD";
+    CHECK(xml_escape("caf\xC3\xA9") == "caf\xC3\xA9");          // valid 2-byte sequence kept
+    CHECK(xml_escape("\xE2\x82\xAC") == "\xE2\x82\xAC");        // euro sign kept
+    CHECK(xml_escape("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");  // emoji kept
+    CHECK(xml_escape("a\xFF" "b") == "a" + fffd + "b");          // never a UTF-8 byte
+    CHECK(xml_escape("\xC0\xAF") == fffd + fffd);                 // overlong '/'
+    CHECK(xml_escape("\xED\xA0\x80") == fffd + fffd + fffd);      // a surrogate
+    CHECK(xml_escape("\xE2\x82") == fffd + fffd);                 // cut short
+    CHECK(xml_escape(std::string("a\0b\x1b\x7f", 5)) == "a" + fffd + "b" + fffd + fffd);
+    CHECK(xml_escape("tab\tnl\n") == "tab\tnl\n");
+}
+
+TEST_CASE("ColumnThinner keeps first, min, max and last of each column, in time order") {
+    ColumnThinner t(1, 4);  // at most 7 columns
+    // 8 samples 1 ms apart fit the first 8 columns? No: 8 >= 2 * 4, so the width doubles at the
+    // 8th (offset 7 fits; offset 8 would not). Values chosen so each pair has a known order.
+    const std::vector<double> v = {5, 1, 9, 2, 3, 8, 7, 4, 6};
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const double x = v[i];
+        t.add(static_cast<int64_t>(i), std::span<const double>(&x, 1));
+    }
+    // Offset 8 needs 9 columns of 1 ms > 8: width 2 ms, columns {0,1} {2,3} {4,5} {6,7} {8}.
+    CHECK(t.column_ms() == 2);
+    REQUIRE(t.columns().size() == 5);
+    const ColumnThinner::Cell& c0 = t.cell(0, 0);  // 5, 1
+    CHECK(c0.first == 5);
+    CHECK(c0.min == 1);
+    CHECK(c0.max == 5);
+    CHECK(c0.last == 1);
+    CHECK_FALSE(c0.min_first);  // the max (5) came first
+    const ColumnThinner::Cell& c1 = t.cell(1, 0);  // 9, 2
+    CHECK(c1.max == 9);
+    CHECK_FALSE(c1.min_first);
+    const ColumnThinner::Cell& c2 = t.cell(2, 0);  // 3, 8
+    CHECK(c2.min_first);
+    CHECK(t.columns()[4].samples == 1);
+    CHECK(t.min(0) == 1);
+    CHECK(t.max(0) == 9);
+    CHECK(t.samples() == 9);
+}
+
+TEST_CASE("ColumnThinner: a single-sample spike in 100 000 samples survives") {
+    ColumnThinner t(1, 800);
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < 100000; ++i) {
+        const double x = i == 54321 ? 1e6 : 100.0 + static_cast<double>(i % 7);
+        t.add(static_cast<int64_t>(i) * 1000, std::span<const double>(&x, 1));
+    }
+    CHECK(t.columns().size() >= 800);
+    CHECK(t.columns().size() < 1600);
+    double peak = 0;
+    for (std::size_t c = 0; c < t.columns().size(); ++c) {
+        total += t.columns()[c].samples;
+        peak = std::max(peak, t.cell(c, 0).max);
+    }
+    CHECK(total == 100000);
+    CHECK(peak == 1e6);
+}
+
+namespace {
+
+SeriesSample sample(std::size_t i, std::size_t spike_at) {
+    SeriesSample s;
+    s.time_ms = 1700000000000 + 1000 * static_cast<int64_t>(i);
+    s.pid = 7;
+    s.pss[static_cast<std::size_t>(Category::NativeHeap)] = 20000 + (i % 5) + (i == spike_at ? 1000000 : 0);
+    s.pss[static_cast<std::size_t>(Category::So)] = 30000;
+    s.fd_num = 3;
+    s.thread_num = 2;
+    return s;
+}
+
+// The y coordinates of the path with data-key `key`.
+std::vector<double> path_ys(const std::string& svg, const std::string& key) {
+    std::vector<double> ys;
+    const std::string marker = "class=\"series\" data-key=\"" + key + "\" d=\"";
+    const std::size_t at = svg.find(marker);
+    if (at == std::string::npos) return ys;
+    const std::size_t from = at + marker.size();
+    const std::string d = svg.substr(from, svg.find('"', from) - from);
+    static const std::regex point("[ML]([0-9.]+) ([0-9.]+)");
+    for (auto it = std::sregex_iterator(d.begin(), d.end(), point); it != std::sregex_iterator(); ++it)
+        ys.push_back(std::stod((*it)[2]));
+    return ys;
+}
+
+std::size_t count(const std::string& s, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("the chart of 100 000 samples still draws a single-sample spike") {
+    ChartOptions opts;  // 960 x 540
+    SeriesChart chart(opts), flat(opts);
+    SeriesPoints points, flat_points;
+    for (std::size_t i = 0; i < 100000; ++i) {
+        chart.add(sample(i, 77777));
+        points.add(sample(i, 77777));
+        flat.add(sample(i, 100001));  // no spike
+        flat_points.add(sample(i, 100001));
+    }
+    Snapshot first = snapshot_of(sample(0, 1));
+    first.name = "app";
+    Snapshot last = snapshot_of(sample(99999, 1));
+    const Thresholds th;
+    const std::string svg = chart.render_svg(first, points, judge_series(first, last, points, th, JsHeapMode::Auto), th);
+    const std::string flat_svg =
+        flat.render_svg(first, flat_points, judge_series(first, last, flat_points, th, JsHeapMode::Auto), th);
+    // The memory panel spans y 58 .. 58 + its height; the spike (1 020 000 kB) is the panel's
+    // maximum, everything else (at most 50 004 kB, with the 30 000 kB .so in total) under 5 % of
+    // it: only the spike can reach the upper half of the panel.
+    const std::vector<double> ys = path_ys(svg, "native");
+    REQUIRE(!ys.empty());
+    const double top = *std::min_element(ys.begin(), ys.end());
+    CHECK(top < 58 + 100);
+    const std::vector<double> flat_ys = path_ys(flat_svg, "native");
+    REQUIRE(!flat_ys.empty());
+    // Without the spike the same line stays low on its axis (20 004 kB of 30 MiB, the axis set by
+    // the native threshold: 20 000 + 8 192 kB, rounded up to a 10 MiB step): so the check above
+    // is about the spike, not about the scale.
+    CHECK(*std::min_element(flat_ys.begin(), flat_ys.end()) > 58 + 50);
+    // The thinned path is bounded by the pixel columns, not by the samples: at most 4 points for
+    // each of fewer than 2 x 658 columns.
+    CHECK(ys.size() < 4 * 2 * 658);
+    // One path per group and the total, and the verdict beside each.
+    for (const char* key : {"native", "js", "graphics", "total", "fd", "thread"})
+        CHECK(count(svg, std::string("class=\"series\" data-key=\"") + key + "\"") == 1);
+    CHECK(count(svg, "class=\"verdict\"") == 6);
+}
+
+TEST_CASE("the chart escapes the process name") {
+    ChartOptions opts;
+    SeriesChart chart(opts);
+    SeriesPoints points;
+    for (std::size_t i = 0; i < 3; ++i) {
+        chart.add(sample(i, 99));
+        points.add(sample(i, 99));
+    }
+    Snapshot first = snapshot_of(sample(0, 99));
+    first.name = "</script><b>&\"'\xFF";
+    const Thresholds th;
+    const std::string svg =
+        chart.render_svg(first, points, judge_series(first, snapshot_of(sample(2, 99)), points, th, JsHeapMode::Auto), th);
+    CHECK(svg.find("</script>") == std::string::npos);
+    CHECK(svg.find("<b>") == std::string::npos);
+    CHECK(svg.find("&lt;/script&gt;&lt;b&gt;&amp;&quot;&#39;\xEF\xBF\xBD") != std::string::npos);
+}
+
+TEST_CASE("chart options: sizes and keys are checked") {
+    ChartOptions o;
+    CHECK_NOTHROW(check_chart_options(o));
+    o.width = 100;
+    CHECK_THROWS_AS(check_chart_options(o), Error);
+    o = {};
+    o.only = {"native", "nosuch"};
+    CHECK_THROWS_AS(check_chart_options(o), Error);
+    o.only = {"native", "fd", "total"};
+    CHECK_NOTHROW(check_chart_options(o));
+    o.categories = true;
+    o.only = {"native_heap", "so"};
+    CHECK_NOTHROW(check_chart_options(o));
+    o.only = {"native"};
+    CHECK_THROWS_AS(check_chart_options(o), Error);
+}
