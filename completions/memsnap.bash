@@ -15,11 +15,12 @@ _memsnap() {
     local cur prev words cword
     _init_completion || return
 
-    local subcommands="mem snapshot diff watch plot"
+    local subcommands="mem snapshot diff watch plot report"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
     local opts_mem="--smaps --proc-root --format --human --sort --top --user --categories --all --fds --no-infer --help"
     local opts_snapshot="-o --output --append --format --proc-root --no-infer --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --help"
+    local opts_report="-o --output --format --threshold --js-heap --force --help"
     local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
     local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --no-infer --help"
     local opts_top="--mem --version $opts_mem"
@@ -28,11 +29,12 @@ _memsnap() {
     local formats_diff="table json csv"
     local formats_watch="ndjson csv"
     local formats_plot="svg"
+    local formats_report="html"
 
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do
         case "$w" in
-            mem | snapshot | diff | watch | plot) sub=$w; break ;;
+            mem | snapshot | diff | watch | plot | report) sub=$w; break ;;
         esac
     done
 
@@ -68,7 +70,7 @@ _memsnap() {
         return
     fi
     case "$sub" in
-        diff | plot) _filedir ;;  # snapshot or series files (FILE, FILE:N, -)
+        diff | plot | report) _filedir ;;  # snapshot or series files (FILE, FILE:N, -)
         *) _memsnap_pids ;;
     esac
 }

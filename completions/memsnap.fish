@@ -1,7 +1,7 @@
 # fish completion for memsnap. Installed as share/fish/vendor_completions.d/memsnap.fish.
 # Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
 
-set -l subcommands mem snapshot diff watch plot
+set -l subcommands mem snapshot diff watch plot report
 
 # PIDs (with their process name as description), process names, and self.
 function __memsnap_pids
@@ -88,3 +88,12 @@ complete -c memsnap -n "__fish_seen_subcommand_from watch" -l proc-root -x -a '(
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l no-infer -d 'Name rules only: no attribution by mapping shape'
 
 complete -c memsnap -s h -l help -d 'Print help'
+
+# report A B | report SERIES
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a report -d 'A self-contained HTML report'
+complete -c memsnap -n "__fish_seen_subcommand_from report" -F
+complete -c memsnap -n "__fish_seen_subcommand_from report" -s o -l output -r -F -d 'Write the HTML to FILE'
+complete -c memsnap -n "__fish_seen_subcommand_from report" -l format -x -a 'html' -d 'Output format'
+complete -c memsnap -n "__fish_seen_subcommand_from report" -l threshold -x -a 'native= js= graphics= fd= thread=' -d 'GROUP=ABS[/PCT%],...'
+complete -c memsnap -n "__fish_seen_subcommand_from report" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
+complete -c memsnap -n "__fish_seen_subcommand_from report" -l force -d 'Compare snapshots of different processes'

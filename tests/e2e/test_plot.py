@@ -116,5 +116,29 @@ class Plot(unittest.TestCase):
         self.assertEqual(memsnap("plot", os.path.join(self.dir, "missing")).returncode, 3)
 
 
+    def test_report_of_a_series_and_of_two_snapshots(self):
+        html = os.path.join(self.dir, "report.html")
+        r = memsnap("report", self.series, "-o", html)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(html, encoding="utf-8") as f:
+            page = f.read()
+        # The name never closes an element: the only "</script" would be the name's, escaped.
+        self.assertNotIn("</script", page)
+        self.assertNotIn("<script", page)
+        self.assertIn("&lt;/script&gt;&amp;&quot;&#39;&lt;", page)
+        self.assertIn('<tr class="flagged" data-group="native">', page)
+        self.assertIn("leak: steady growth", page)
+        self.assertNotIn("http://", page.replace("http://www.w3.org/2000/svg", ""))
+        self.assertNotIn("https://", page)
+        # Two lines of the series as A and B: first against last, too few for a trend.
+        with open(self.series) as f:
+            n = sum(1 for line in f if line.strip())
+        r = memsnap("report", f"{self.series}:1", f"{self.series}:{n}")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('<tr class="flagged" data-group="native">', r.stdout)
+        self.assertIn("past threshold", r.stdout)
+        self.assertEqual(memsnap("report", f"{self.series}:1").returncode, 2)
+
+
 if __name__ == "__main__":
     unittest.main()
