@@ -392,6 +392,22 @@ def main():
         kb, how = peak_rss(d.cmd, ok_codes=(0, 1))
         peak.append((f"memsnap diff SERIES ({samples} samples)", kb, how))
 
+    # 6. plot of the same series (issue 18: 100 000 samples must draw quickly, thinned per pixel
+    # column, in bounded memory). No target of its own: held to diff's (< 2 s, < 8 MiB).
+    print(f"  plot of a {samples}-sample series...", flush=True)
+    if built("plot"):
+        diff_rows.append(f"| `memsnap plot SERIES` ({samples} samples) | n/a (not built) | |")
+    else:
+        svg = os.path.join(data, "plot.svg")
+        pl = Cmd("memsnap plot SERIES", [memsnap, "plot", series, "-o", svg], ours=True)
+        measure([pl], 1 if smoke else 3, 0)
+        w = min(pl.wall)
+        diff_rows.append(f"| `memsnap plot SERIES -o FILE.svg` ({samples} samples, "
+                         f"{os.path.getsize(svg) / 1e3:.0f} kB of SVG) | {fmt_s(w)} s | < 2 s, as diff"
+                         f"{' (met)' if w < 2 else ' (NOT met)'} |")
+        kb, how = peak_rss(pl.cmd)
+        peak.append((f"memsnap plot SERIES ({samples} samples)", kb, how))
+
     commit = git("rev-parse", "--short", "HEAD")
     dirty = " (with uncommitted changes)" if git("status", "--porcelain", "--", "src") else ""
     lines = [
