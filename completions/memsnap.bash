@@ -22,7 +22,7 @@ _memsnap() {
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"
     local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
-    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --no-infer --help"
+    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --no-infer --plot --help"
     local opts_top="--mem --version $opts_mem"
     local formats_mem="table json csv prom"
     local formats_snapshot="json csv prom"

@@ -81,6 +81,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from watch" -l duration -x -a '10
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -s o -l output -r -F -d 'Append the samples to FILE'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l format -x -a 'ndjson csv' -d 'Output format'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l light -d 'smaps_rollup and status only'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l plot -r -F -d 'Redraw the chart into FILE.svg'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l event -x -a 'hiappevent' -d 'Leak events on stderr'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l threshold -x -a 'native= js= graphics= fd= thread=' -d 'GROUP=ABS[/PCT%],...'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'

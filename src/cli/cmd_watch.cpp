@@ -12,17 +12,21 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 
 #include "cli/common.h"
 #include "diff/series.h"
+#include "diff/series_judge.h"
 #include "diff/snapshot_diff.h"
 #include "diff/verdict.h"
 #include "formats/diff_render.h"
 #include "formats/event.h"
+#include "formats/file_output.h"
 #include "formats/series.h"
 #include "formats/snapshot_json.h"
 #include "formats/table.h"
 #include "procfs/collect.h"
+#include "render/series_chart.h"
 
 namespace memsnap {
 namespace {
@@ -40,6 +44,7 @@ struct WatchOptions {
     std::string event;
     std::vector<std::string> thresholds;
     std::string js_heap = "auto";
+    std::string plot;  // redraw the chart into this SVG file as the watch goes
 };
 
 volatile std::sig_atomic_t g_stop_signal = 0;
@@ -154,6 +159,20 @@ int run_watch(const WatchOptions& opts) {
     std::array<bool, kGroupCount> reported{};
     const int64_t start = monotonic_ms();
     if (header_needed) write_line(out_fd, series_csv_header(), out_name);
+    // --plot: the chart of every sample so far, redrawn at most once a second and at the end,
+    // each time replacing the file atomically (a viewer never sees half a chart).
+    std::optional<SeriesChart> chart;
+    SeriesPoints points;
+    if (!opts.plot.empty()) chart.emplace(ChartOptions{});
+    int64_t drawn_ms = -1;
+    auto redraw = [&](bool force) {
+        if (!chart || chart->samples() == 0) return;
+        const int64_t now = monotonic_ms();
+        if (!force && drawn_ms >= 0 && now - drawn_ms < 1000) return;
+        drawn_ms = now;
+        SeriesJudgement judged = judge_series(first, last, points, thresholds, js_mode);
+        write_file_atomically(opts.plot, chart->render_svg(first, points, judged, thresholds));
+    };
     for (int64_t tick = 0;; ++tick) {
         Snapshot snap;
         try {
@@ -180,8 +199,13 @@ int run_watch(const WatchOptions& opts) {
                                                 : snapshot_to_json(snap).dump() + "\n";
         write_line(out_fd, line, out_name);
         if (samples == 0) first = snap;
+        if (chart) {
+            chart->add(sample_of(snap));
+            points.add(sample_of(snap));
+        }
         last = std::move(snap);
         ++samples;
+        redraw(false);
 
         SnapshotDiff diff = diff_snapshots(first, last);
         Verdicts v = judge(first, last, diff, thresholds, resolve_js_heap_rule(js_mode, first, last));
@@ -218,6 +242,7 @@ int run_watch(const WatchOptions& opts) {
         if (!sleep_until(start + next * interval)) break;
     }
     if (live) std::fputs("\r\x1b[K", stderr);
+    redraw(true);
     if (samples > 0) {
         Verdicts v = judge(first, last, diff_snapshots(first, last), thresholds,
                            resolve_js_heap_rule(js_mode, first, last));
@@ -285,6 +310,10 @@ void register_watch_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--js-heap", opts->js_heap, "As for diff: ark, anon or auto")
         ->check(CLI::IsMember({"ark", "anon", "auto"}))
         ->type_name("RULE");
+    cmd->add_option("--plot", opts->plot,
+                    "Redraw the chart (as memsnap plot) into FILE.svg as the watch goes: at most "
+                    "once a second and at the end, replaced atomically")
+        ->type_name("FILE.svg");
     cmd->footer(
         "Each sample is one line, written whole and at once (a kill leaves at most one torn last\n"
         "line, which diff skips). Sampling keeps its cadence; a sample that overran is said on\n"

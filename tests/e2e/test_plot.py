@@ -144,5 +144,21 @@ class Plot(unittest.TestCase):
         self.assertEqual(memsnap("report", f"{self.series}:1").returncode, 2)
 
 
+    def test_watch_redraws_the_chart(self):
+        svg = os.path.join(self.dir, "watch.svg")
+        with Memhog() as hog:
+            r = memsnap("watch", hog.pid, "--interval", "100ms", "--count", "15", "-o",
+                        os.path.join(self.dir, "w.ndjson"), "--plot", svg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(xmllint(svg).returncode, 0)
+        with open(svg) as f:
+            text = f.read()
+        # The last redraw, at the end, holds every sample the watch wrote.
+        self.assertIn(">15 samples over", text)
+        self.assertEqual(text.count('class="series" data-key="native"'), 1)
+        # No temporary file left beside it.
+        self.assertEqual([n for n in os.listdir(self.dir) if n.startswith("watch.svg")], ["watch.svg"])
+
+
 if __name__ == "__main__":
     unittest.main()
