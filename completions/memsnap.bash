@@ -15,14 +15,15 @@ _memsnap() {
     local cur prev words cword
     _init_completion || return
 
-    local subcommands="mem snapshot diff watch plot report"
+    local subcommands="mem snapshot diff watch plot report capture"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
-    local opts_mem="--smaps --proc-root --format --human --sort --top --user --categories --all --fds --no-infer --help"
+    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --all --fds --no-infer --help"
     local opts_snapshot="-o --output --append --format --proc-root --no-infer --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"
     local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
     local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --no-infer --plot --help"
+    local opts_capture="--all -o --output -z --gzip --light --proc-root --help"
     local opts_top="--mem --version $opts_mem"
     local formats_mem="table json csv prom"
     local formats_snapshot="json csv prom"
@@ -34,12 +35,12 @@ _memsnap() {
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do
         case "$w" in
-            mem | snapshot | diff | watch | plot | report) sub=$w; break ;;
+            mem | snapshot | diff | watch | plot | report | capture) sub=$w; break ;;
         esac
     done
 
     case "$prev" in
-        --proc-root) _filedir -d; return ;;
+        --proc-root) _filedir; return ;;  # a directory or a tarball
         --smaps | -o | --output | --append | --plot) _filedir; return ;;
         --groups) COMPREPLY=($(compgen -W "native js graphics fd thread total" -- "$cur")); return ;;
         --since | --until) COMPREPLY=($(compgen -W "10s 1m 10m 1h" -- "$cur")); return ;;
@@ -51,7 +52,7 @@ _memsnap() {
         --js-heap) COMPREPLY=($(compgen -W "ark anon auto" -- "$cur")); return ;;
         --sort) COMPREPLY=($(compgen -W "pss rss uss swap native js fd threads" -- "$cur")); return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
-        --top | --count) return ;;
+        --top | --count | --time | --pid | --name) return ;;
         --interval | --duration) COMPREPLY=($(compgen -W "100ms 500ms 1s 5s 1m 10m" -- "$cur")); return ;;
         --event) COMPREPLY=($(compgen -W "hiappevent" -- "$cur")); return ;;
         --threshold)

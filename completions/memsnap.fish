@@ -1,7 +1,7 @@
 # fish completion for memsnap. Installed as share/fish/vendor_completions.d/memsnap.fish.
 # Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
 
-set -l subcommands mem snapshot diff watch plot report
+set -l subcommands mem snapshot diff watch plot report capture
 
 # PIDs (with their process name as description), process names, and self.
 function __memsnap_pids
@@ -28,7 +28,10 @@ complete -c memsnap -n "__fish_contains_opt mem; and not __fish_seen_subcommand_
 # Options of mem, also valid without a subcommand.
 set -l mem_cond "__fish_seen_subcommand_from mem; or not __fish_seen_subcommand_from $subcommands"
 complete -c memsnap -n $mem_cond -l smaps -r -F -d 'Classify a lone smaps file (- for stdin)'
-complete -c memsnap -n $mem_cond -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
+complete -c memsnap -n $mem_cond -l time -x -d 'With --smaps: when it was taken (ISO 8601 UTC or @SECONDS)'
+complete -c memsnap -n $mem_cond -l pid -x -d 'With --smaps: the PID it came from'
+complete -c memsnap -n $mem_cond -l name -x -d 'With --smaps: the process name it came from'
+complete -c memsnap -n $mem_cond -l proc-root -r -F -d 'Read a /proc-like tree or a capture tarball'
 complete -c memsnap -n $mem_cond -l format -x -a 'table json csv prom' -d 'Output format'
 complete -c memsnap -n $mem_cond -l human -d 'Sizes as KiB/MiB/GiB'
 complete -c memsnap -n $mem_cond -l sort -x -a 'pss rss uss swap native js fd threads' -d 'Listing: sort by this column'
@@ -87,6 +90,15 @@ complete -c memsnap -n "__fish_seen_subcommand_from watch" -l threshold -x -a 'n
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l no-infer -d 'Name rules only: no attribution by mapping shape'
+
+# capture PID... | --all
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a capture -d 'The files memsnap reads, into one tarball'
+complete -c memsnap -n "__fish_seen_subcommand_from capture" -a '(__memsnap_pids)'
+complete -c memsnap -n "__fish_seen_subcommand_from capture" -l all -d 'Every process that can be read'
+complete -c memsnap -n "__fish_seen_subcommand_from capture" -s o -l output -r -F -d 'Write the tarball to FILE (- for stdout)'
+complete -c memsnap -n "__fish_seen_subcommand_from capture" -s z -l gzip -d 'Compress with gzip'
+complete -c memsnap -n "__fish_seen_subcommand_from capture" -l light -d 'smaps_rollup instead of smaps'
+complete -c memsnap -n "__fish_seen_subcommand_from capture" -l proc-root -r -F -d 'Capture from a tree or another capture'
 
 complete -c memsnap -s h -l help -d 'Print help'
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cmd_capture.h"
 #include "cli/cmd_diff.h"
 #include "cli/cmd_mem.h"
 #include "cli/cmd_plot.h"
@@ -58,6 +59,7 @@ int run_memsnap(int argc, char** argv) {
     register_watch_command(app, exit_code);
     register_plot_command(app, exit_code);
     register_report_command(app, exit_code);
+    register_capture_command(app, exit_code);
     app.footer(
         "Exit status: 0 ok, 1 a diff/watch threshold was crossed, 2 usage error, 3 process not\n"
         "found or gone, 4 permission denied, 5 malformed input file, 6 other I/O error.\n");

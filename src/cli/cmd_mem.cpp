@@ -14,6 +14,8 @@
 #include "procfs/process_list.h"
 
 #include <pwd.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <algorithm>
 #include <charconv>
@@ -25,6 +27,10 @@ struct MemOptions {
     CommonOptions common;
     std::vector<std::string> pids;
     std::string smaps_file;
+    // With --smaps: what the file alone cannot say.
+    std::string time;  // ISO 8601 UTC or @SECONDS; default: the file's mtime
+    int64_t pid = 0;   // 0: unknown
+    std::string name;
     // The all-process listing (no PID):
     std::string sort = "pss";
     std::size_t top = 0;  // 0 = all
@@ -48,6 +54,40 @@ uint32_t resolve_user(const std::string& user) {
     return static_cast<uint32_t>(found->pw_uid);
 }
 
+// --time: "2026-12-01T10:00:00Z" (optional .mmm before the Z) or "@SECONDS", in Unix ms.
+int64_t parse_time_option(const std::string& text) {
+    auto bad = [&] {
+        return Error(ErrorKind::Usage, "--time '" + text +
+                                           "': expected YYYY-MM-DDTHH:MM:SS[.mmm]Z (UTC) or "
+                                           "@SECONDS");
+    };
+    if (text.starts_with("@")) {
+        int64_t s = 0;
+        auto [ptr, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), s);
+        if (ec != std::errc() || ptr != text.data() + text.size() || text.size() == 1 ||
+            s < 0 || s > INT64_MAX / 1000)
+            throw bad();
+        return s * 1000;
+    }
+    tm t{};
+    int ms = 0;
+    char rest[8] = {};
+    int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%7s", &t.tm_year, &t.tm_mon,
+                        &t.tm_mday, &t.tm_hour, &t.tm_min, &t.tm_sec, rest);
+    if (n != 7 || t.tm_mon < 1 || t.tm_mon > 12 || t.tm_mday < 1 || t.tm_mday > 31 ||
+        t.tm_hour > 23 || t.tm_min > 59 || t.tm_sec > 60)
+        throw bad();
+    std::string_view r = rest;
+    if (r.size() == 5 && r[0] == '.' && r[4] == 'Z' &&
+        std::from_chars(r.data() + 1, r.data() + 4, ms).ptr == r.data() + 4) {
+    } else if (r != "Z") {
+        throw bad();
+    }
+    t.tm_year -= 1900;
+    t.tm_mon -= 1;
+    return static_cast<int64_t>(::timegm(&t)) * 1000 + ms;
+}
+
 // The value a row is sorted by (largest first); missing columns sort last.
 uint64_t sort_key(const ProcessRow& r, const std::string& by) {
     if (by == "rss") return r.usage.rss;
@@ -68,7 +108,7 @@ int run_listing(const MemOptions& opts) {
     lo.infer = !opts.no_infer;
     if (!opts.user.empty()) lo.uid = resolve_user(opts.user);
     SmapsReader reader;
-    ProcessList list = collect_process_list(ProcRoot{opts.common.proc_root}, reader, lo);
+    ProcessList list = collect_process_list(open_proc_root(opts.common.proc_root), reader, lo);
     std::stable_sort(list.rows.begin(), list.rows.end(), [&](const ProcessRow& a, const ProcessRow& b) {
         return sort_key(a, opts.sort) > sort_key(b, opts.sort);
     });
@@ -132,17 +172,38 @@ int run_mem(const MemOptions& opts) {
     if (opts.fds && opts.common.format != "table")
         throw Error(ErrorKind::Usage, "--fds lists descriptors in the table format only");
     if (!opts.smaps_file.empty()) {
-        if (!opts.pids.empty()) throw Error(ErrorKind::Usage, "--smaps takes no PID");
-        printer.add(classify_smaps_file(opts.smaps_file, reader, collect), false);
+        if (!opts.pids.empty())
+            throw Error(ErrorKind::Usage, "--smaps takes no PID argument (--pid N labels it)");
+        Snapshot snap = classify_smaps_file(opts.smaps_file, reader, collect);
+        // A lone file says nothing of when or whose: --time/--pid/--name, else its mtime and
+        // "unknown" (pid 0, empty name; the renderings say unknown).
+        struct stat st {};
+        if (!opts.time.empty()) {
+            snap.time_ms = parse_time_option(opts.time);
+            snap.time_source = "--time";
+        } else if (opts.smaps_file != "-" && ::stat(opts.smaps_file.c_str(), &st) == 0) {
+            snap.time_ms = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 +
+                           st.st_mtim.tv_nsec / 1'000'000;
+            snap.time_source = "file mtime";
+        } else {
+            snap.time_source = "read";  // standard input has no mtime: the time it was read
+        }
+        snap.pid = opts.pid;
+        snap.name = opts.name;
+        snap.status.pid = opts.pid;
+        snap.status.name = opts.name;
+        printer.add(snap, false);
         printer.finish();
         return kExitOk;
     }
+    if (!opts.time.empty() || opts.pid != 0 || !opts.name.empty())
+        throw Error(ErrorKind::Usage, "--time, --pid and --name label a lone --smaps FILE");
     if (opts.pids.empty()) return run_listing(opts);
     if (opts.categories || opts.all || opts.top > 0 || !opts.user.empty() || opts.sort != "pss")
         throw Error(ErrorKind::Usage,
                     "--sort, --top, --user, --categories and --all apply to the listing of every "
                     "process (no PID)");
-    ProcRoot root{opts.common.proc_root};
+    ProcRoot root = open_proc_root(opts.common.proc_root);
     int code = kExitOk;
     bool json_array = opts.common.format == "json" && opts.pids.size() > 1;
     if (json_array) write_stdout("[\n");
@@ -175,6 +236,15 @@ void register_mem_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--smaps", opts->smaps_file,
                     "Classify a lone smaps file ('-' for standard input) instead of a process")
         ->type_name("FILE");
+    cmd->add_option("--time", opts->time,
+                    "With --smaps: when the file was taken, YYYY-MM-DDTHH:MM:SS[.mmm]Z or "
+                    "@SECONDS (default: its mtime)")
+        ->type_name("TIME");
+    cmd->add_option("--pid", opts->pid, "With --smaps: the PID the file came from")
+        ->type_name("N")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--name", opts->name, "With --smaps: the process name the file came from")
+        ->type_name("NAME");
     cmd->add_option("--sort", opts->sort, "Listing (no PID): sort by this column, largest first")
         ->check(CLI::IsMember({"pss", "rss", "uss", "swap", "native", "js", "fd", "threads"}))
         ->type_name("COLUMN");

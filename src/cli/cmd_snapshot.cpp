@@ -23,7 +23,7 @@ struct SnapshotOptions {
 };
 
 int run_snapshot(const SnapshotOptions& opts) {
-    ProcRoot root{opts.proc_root};
+    ProcRoot root = open_proc_root(opts.proc_root);
     SmapsReader reader;
     if (!opts.append.empty() && opts.format != "json")
         throw Error(ErrorKind::Usage,
@@ -72,8 +72,9 @@ void register_snapshot_command(CLI::App& app, int& exit_code) {
         ->check(CLI::IsMember({"json", "csv", "prom"}))
         ->type_name("FORMAT");
     cmd->add_option("--proc-root", opts->proc_root,
-                    "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) instead of /proc")
-        ->type_name("DIR");
+                    "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) or a capture "
+                   "tarball (memsnap capture, smemcap; .tar or .tar.gz) instead of /proc")
+        ->type_name("DIR|TARBALL");
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     cmd->footer(

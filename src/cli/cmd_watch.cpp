@@ -118,7 +118,7 @@ int run_watch(const WatchOptions& opts) {
     for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
     const JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
 
-    ProcRoot root{opts.proc_root};
+    ProcRoot root = open_proc_root(opts.proc_root);
     const int64_t pid = resolve_process(root, opts.pid);
     int out_fd = STDOUT_FILENO;
     std::string out_name = "standard output";
@@ -297,8 +297,9 @@ void register_watch_command(CLI::App& app, int& exit_code) {
         ->type_name("FORMAT");
     cmd->add_flag("--light", opts->light,
                   "Read smaps_rollup and status only: totals, no categories (cheap, for high rates)");
-    cmd->add_option("--proc-root", opts->proc_root, "Read a /proc-like tree instead of /proc")
-        ->type_name("DIR");
+    cmd->add_option("--proc-root", opts->proc_root,
+                    "Read a /proc-like tree or a capture tarball instead of /proc")
+        ->type_name("DIR|TARBALL");
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     cmd->add_option("--event", opts->event,

@@ -28,8 +28,9 @@ int exit_code_for(ErrorKind kind) {
 void add_common_options(CLI::App& cmd, CommonOptions& options,
                         const std::vector<std::string>& formats) {
     cmd.add_option("--proc-root", options.proc_root,
-                   "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) instead of /proc")
-        ->type_name("DIR");
+                   "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) or a capture "
+                   "tarball (memsnap capture, smemcap; .tar or .tar.gz) instead of /proc")
+        ->type_name("DIR|TARBALL");
     cmd.add_option("--format", options.format, "Output format (default table)")
         ->check(CLI::IsMember(formats))
         ->type_name("FORMAT");

@@ -161,8 +161,11 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
     const RowStyle plain = style(false);
     std::string out;
     auto add = [&](std::string_view s) { out += s; };
-    const std::string& name = r.after.name.empty() ? r.before.name : r.after.name;
-    add(fmt::format("memsnap diff: pid {} ({}), {} apart: {} -> {}\n", r.after.pid, name,
+    std::string name = r.after.name.empty() ? r.before.name : r.after.name;
+    if (name.empty()) name = "name unknown";
+    // pid 0 is a lone smaps file nobody labelled (--smaps FILE without --pid).
+    std::string pid = r.after.pid > 0 ? std::to_string(r.after.pid) : std::string("unknown");
+    add(fmt::format("memsnap diff: pid {} ({}), {} apart: {} -> {}\n", pid, name,
                     format_duration(d.elapsed_ms), r.before_origin, r.after_origin));
     if (!same_process(r.before, r.after))
         add(fmt::format("note: different processes (pid {} starttime {} -> pid {} starttime {})\n",

@@ -35,7 +35,7 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
     nlohmann::ordered_json total_json = usage_to_json(total);
     total_json["pss_total"] = total.pss + total.swap_pss;  // hidumper's Total "Pss Total"
     const ProcessStatus& st = snap.status;
-    return nlohmann::ordered_json{
+    nlohmann::ordered_json j{
         {"schema", kSnapshotSchema},
         {"unit", "kB"},
         {"time_ms", snap.time_ms},
@@ -80,6 +80,10 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
         {"allocator", snap.allocator},
         {"light", snap.rollup.has_value()},
     };
+    // Only for what was not read live: a capture, a lone smaps file.
+    if (!snap.time_source.empty()) j["time_source"] = snap.time_source;
+    if (!snap.host.empty()) j["host"] = snap.host;
+    return j;
 }
 
 }  // namespace memsnap
@@ -206,6 +210,8 @@ Snapshot snapshot_from_json(const json& j, std::string_view where_view) {
     top.str("js_runtime", snap.js_runtime);
     top.str("runtime", snap.runtime);
     top.str("allocator", snap.allocator);
+    top.str("time_source", snap.time_source);
+    top.str("host", snap.host);
     if (const json* light = top.find("light", false); light != nullptr && light->is_boolean() &&
                                                         light->get<bool>()) {
         // A light sample: only the totals (smaps_rollup) are known.

@@ -102,6 +102,10 @@ struct Snapshot {
     std::string runtime;
     // The malloc the process uses: "glibc", "jemalloc", "tcmalloc", "mimalloc"; empty: unknown.
     std::string allocator;
+    // Where time_ms came from when the process was not read live ("capture manifest",
+    // "archive mtime", "file mtime", "--time"), and the captured machine's name when known.
+    std::string time_source;
+    std::string host;
 
     // Set for a light sample (watch --light): totals from smaps_rollup, no categories.
     std::optional<MemUsage> rollup;

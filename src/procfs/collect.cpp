@@ -64,7 +64,7 @@ void read_resources(const ProcRoot& root, int64_t pid, Snapshot& snap, GraphicsA
         if (!dmabuf && !is_drm_device(f.target)) continue;
         FdInfo info;
         try {
-            info = read_fdinfo(root.pid_path(pid, "fdinfo/" + std::to_string(f.fd)));
+            info = read_fdinfo(root, root.pid_path(pid, "fdinfo/" + std::to_string(f.fd)));
         } catch (const Error& e) {
             // Closed since readlink, or a captured tree without fdinfo/.
             if (e.kind() == ErrorKind::NotFound) continue;
@@ -95,13 +95,22 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
                           const CollectOptions& options, std::vector<OpenFd>* fd_list) {
     Snapshot snap;
     snap.time_ms = unix_time_ms();
+    // A capture carries the time each file was read: the snapshot's time is its smaps'.
+    SourceOrigin origin = root.source().origin();
+    if (auto t = root.source().capture_time(
+            root.pid_path(pid, options.light ? "smaps_rollup" : "smaps")))
+        snap.time_ms = t->wall_ms;
+    else if (origin.archive_time_ms)
+        snap.time_ms = *origin.archive_time_ms;
+    snap.time_source = origin.time_source;
+    snap.host = origin.host;
     snap.pid = pid;
     bool have_stat = false;
     bool started = false;
     bool exiting = false;
     try {
         try {
-            ProcessStat st = read_stat(root.pid_path(pid, "stat"));
+            ProcessStat st = read_stat(root, root.pid_path(pid, "stat"));
             have_stat = true;
             snap.starttime = st.starttime;
             snap.name = st.comm;
@@ -115,7 +124,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
                         "process " + pid_str(pid) + " has exited (or is exiting)");
         started = true;
         try {
-            snap.status = read_status(root.pid_path(pid, "status"));
+            snap.status = read_status(root, root.pid_path(pid, "status"));
             snap.name = snap.status.name;
             snap.uid = snap.status.uid;
         } catch (const Error& e) {
@@ -124,7 +133,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         GraphicsAccumulator gfx;
         if (options.light) {
             MemUsage total;
-            reader.read_file(root.pid_path(pid, "smaps_rollup"),
+            reader.read(root, root.pid_path(pid, "smaps_rollup"),
                              [&](const Mapping& m) { total += m.usage; });
             snap.rollup = total;
             snap.js_runtime = std::string(js_runtime_of_process(snap.name));
@@ -134,7 +143,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             bool go = options.infer && elf_has_section(root.pid_path(pid, "exe"), ".go.buildinfo");
             MemoryAccumulator acc({.infer = options.infer, .go_executable = go});
             std::string_view runtime = js_runtime_of_process(snap.name);
-            reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
+            reader.read(root, root.pid_path(pid, "smaps"), [&](const Mapping& m) {
                 Category c = acc.add(m);
                 if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
                 if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
@@ -151,7 +160,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         gfx.finish(snap);
         if (have_stat) {
             // smaps of a process that exited mid-read just ends early: check it is still there.
-            ProcessStat after = read_stat(root.pid_path(pid, "stat"));
+            ProcessStat after = read_stat(root, root.pid_path(pid, "stat"));
             if (after.exiting() || after.starttime != snap.starttime)
                 throw Error(ErrorKind::NotFound,
                             "process " + pid_str(pid) + " exited while being read");
@@ -161,7 +170,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
     }
     if (options.system) {
         try {
-            MemInfo mi = read_meminfo(root.path("meminfo"));
+            MemInfo mi = read_meminfo(root);
             snap.system.total = mi.get("MemTotal").value_or(0);
             snap.system.free = mi.get("MemFree").value_or(0);
             snap.system.available = mi.get("MemAvailable").value_or(0);

@@ -1,8 +1,6 @@
 #include "procfs/fd.h"
 
-#include <dirent.h>
-#include <limits.h>
-#include <unistd.h>
+#include <stdint.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -35,24 +33,23 @@ struct Region {
 
 }  // namespace
 
-std::vector<OpenFd> read_fd_links(const std::string& dir, const std::vector<int64_t>& fds) {
+std::vector<OpenFd> read_fd_links(const ProcRoot& root, const std::string& dir,
+                                  const std::vector<int64_t>& fds) {
     std::vector<OpenFd> out;
     out.reserve(fds.size());
-    char buf[PATH_MAX + 1];
     std::string path;
     for (int64_t fd : fds) {
         path = dir;
         path += '/';
         path += std::to_string(fd);
-        ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
-        if (n < 0) {
-            if (errno == ENOENT) continue;  // closed since readdir
-            if (errno == EINVAL) throw Error(ErrorKind::Malformed, path + ": not a symbolic link");
-            throw error_from_errno(errno, "cannot read link", path);
-        }
         OpenFd f;
+        try {
+            f.target = root.source().read_link(path);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::NotFound) continue;  // closed since readdir
+            throw;
+        }
         f.fd = fd;
-        f.target.assign(buf, static_cast<std::size_t>(n));
         f.type = fd_type_of_link(f.target);
         out.push_back(std::move(f));
     }
@@ -61,30 +58,16 @@ std::vector<OpenFd> read_fd_links(const std::string& dir, const std::vector<int6
 
 std::vector<OpenFd> read_fd_table(const ProcRoot& root, int64_t pid) {
     std::string dir = root.pid_path(pid, "fd");
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr) throw error_from_errno(errno, "cannot list", dir);
     std::vector<int64_t> fds;
-    errno = 0;
-    while (dirent* e = ::readdir(d)) {
-        std::string_view name = e->d_name;
-        if (name == "." || name == "..") continue;
+    for (const std::string& name : root.source().list(dir)) {
         uint64_t n = 0;
-        if (!parse_u64(name, n) || n > INT32_MAX) {
-            // The message first: `name` lives in the DIR that closedir frees.
-            Error bad(ErrorKind::Malformed,
-                      dir + ": entry '" + std::string(name) + "' is not a descriptor number");
-            ::closedir(d);
-            throw bad;
-        }
+        if (!parse_u64(name, n) || n > INT32_MAX)
+            throw Error(ErrorKind::Malformed, root.display(dir) + ": entry '" + name +
+                                                  "' is not a descriptor number");
         fds.push_back(static_cast<int64_t>(n));
     }
-    int err = errno;
-    ::closedir(d);
-    // A process that exits while its fd/ is listed: readdir fails (ENOENT) or stops early; the
-    // caller's check that the process is still alive decides which.
-    if (err != 0) throw error_from_errno(err, "cannot list", dir);
     std::sort(fds.begin(), fds.end());
-    return read_fd_links(dir, fds);
+    return read_fd_links(root, dir, fds);
 }
 
 std::optional<uint64_t> parse_drm_size(std::string_view value) {
@@ -171,10 +154,10 @@ FdInfo parse_fdinfo(std::string_view text, std::string_view display_name) {
     return info;
 }
 
-FdInfo read_fdinfo(const std::string& path) {
+FdInfo read_fdinfo(const ProcRoot& root, std::string_view path) {
     std::string text;
-    read_small_file(path, text, 64 * 1024);
-    return parse_fdinfo(text, path);
+    read_small_file(root, path, text, 64 * 1024);
+    return parse_fdinfo(text, root.display(path));
 }
 
 }  // namespace memsnap

@@ -17,11 +17,12 @@ namespace memsnap {
 // Io) naming it; an entry whose name is not a number -> Malformed "DIR: entry 'x' ...".
 std::vector<OpenFd> read_fd_table(const ProcRoot& root, int64_t pid);
 
-// readlink of <dir>/<n> for each of `fds`, typed with fd_type_of_link(). A descriptor that no
+// readlink of <dir>/<n> (`dir` relative to `root`) for each of `fds`, typed with fd_type_of_link(). A descriptor that no
 // longer exists (ENOENT: it was closed after readdir) is skipped, not an error. An entry that is
 // not a symbolic link (a captured tree gone wrong) -> Malformed "PATH: not a symbolic link";
 // other failures -> from errno naming the path.
-std::vector<OpenFd> read_fd_links(const std::string& dir, const std::vector<int64_t>& fds);
+std::vector<OpenFd> read_fd_links(const ProcRoot& root, const std::string& dir,
+                                  const std::vector<int64_t>& fds);
 
 // What memsnap uses of one fdinfo file. Sizes in bytes.
 struct FdInfo {
@@ -43,9 +44,9 @@ struct FdInfo {
 // unit in a used key, throws Error(Malformed, "FILE:LINE: what is wrong").
 FdInfo parse_fdinfo(std::string_view text, std::string_view display_name);
 
-// Reads and parses `path`; errors as open_proc_file (NotFound when the descriptor was closed)
-// and parse_fdinfo.
-FdInfo read_fdinfo(const std::string& path);
+// Reads and parses `path` of `root`; errors as ProcSource::open (NotFound when the descriptor
+// was closed) and parse_fdinfo.
+FdInfo read_fdinfo(const ProcRoot& root, std::string_view path);
 
 // A number and an optional unit as DRM usage keys write them ("12 KiB", "3 MiB", "4096"), in
 // bytes; nullopt for anything else (or on overflow).

@@ -44,4 +44,18 @@ void read_small_file(const std::string& path, std::string& out, std::size_t limi
     }
 }
 
+void read_small_file(const ProcRoot& root, std::string_view path, std::string& out,
+                     std::size_t limit) {
+    std::unique_ptr<SourceFile> file = root.source().open(path);
+    out.clear();
+    char buf[8192];
+    while (std::size_t n = file->read(buf, sizeof buf)) {
+        if (out.size() + n > limit) {
+            throw Error(ErrorKind::Malformed,
+                        root.display(path) + ": larger than " + std::to_string(limit) + " bytes");
+        }
+        out.append(buf, n);
+    }
+}
+
 }  // namespace memsnap

@@ -41,10 +41,10 @@ MemInfo parse_meminfo(std::string_view text, std::string_view display_name) {
     return info;
 }
 
-MemInfo read_meminfo(const std::string& path) {
+MemInfo read_meminfo(const ProcRoot& root) {
     std::string text;
-    read_small_file(path, text);
-    return parse_meminfo(text, path);
+    read_small_file(root, "meminfo", text);
+    return parse_meminfo(text, root.display("meminfo"));
 }
 
 }  // namespace memsnap

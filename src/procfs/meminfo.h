@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "procfs/process.h"
+
 namespace memsnap {
 
 struct MemInfo {
@@ -18,6 +20,7 @@ struct MemInfo {
 // Parses meminfo text. A line with no ':' or a value that is not a number throws
 // Error(Malformed, "FILE:LINE: ...").
 MemInfo parse_meminfo(std::string_view text, std::string_view display_name);
-MemInfo read_meminfo(const std::string& path);
+// Reads and parses <root>/meminfo; errors as ProcSource::open and parse_meminfo.
+MemInfo read_meminfo(const ProcRoot& root);
 
 }  // namespace memsnap

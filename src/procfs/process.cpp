@@ -1,9 +1,5 @@
 #include "procfs/process.h"
 
-#include <dirent.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -23,35 +19,24 @@ bool parse_pid(std::string_view s, int64_t& pid) {
 }  // namespace
 
 std::string ProcRoot::pid_path(int64_t pid, std::string_view file) const {
-    std::string p = dir;
-    p += '/';
-    p += std::to_string(pid);
+    std::string p = std::to_string(pid);
     p += '/';
     p += file;
     return p;
 }
 
-std::string ProcRoot::path(std::string_view file) const {
-    std::string p = dir;
-    p += '/';
-    p += file;
-    return p;
-}
+ProcRoot open_proc_root(const std::string& path) { return ProcRoot(open_source(path)); }
 
 bool has_process(const ProcRoot& root, int64_t pid) {
-    struct stat st {};
-    return ::stat(root.pid_path(pid, "").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    return root.source().is_dir(std::to_string(pid));
 }
 
 std::vector<int64_t> list_pids(const ProcRoot& root) {
     std::vector<int64_t> pids;
-    DIR* d = ::opendir(root.dir.c_str());
-    if (d == nullptr) throw error_from_errno(errno, "cannot list", root.dir);
-    while (dirent* e = ::readdir(d)) {
+    for (const std::string& name : root.source().list("")) {
         int64_t pid = 0;
-        if (parse_pid(e->d_name, pid)) pids.push_back(pid);
+        if (parse_pid(name, pid)) pids.push_back(pid);
     }
-    ::closedir(d);
     std::sort(pids.begin(), pids.end());
     return pids;
 }
@@ -64,11 +49,13 @@ int64_t resolve_process(const ProcRoot& root, std::string_view spec) {
         return pid;
     }
     if (spec == "self") {
-        char buf[64];
-        std::string link = root.path("self");
-        ssize_t n = ::readlink(link.c_str(), buf, sizeof buf);
-        if (n <= 0 || !parse_pid(std::string_view(buf, static_cast<std::size_t>(n)), pid))
-            throw Error(ErrorKind::NotFound, "no process 'self' under " + root.dir);
+        std::string target;
+        try {
+            target = root.source().read_link("self");
+        } catch (const Error&) {
+        }
+        if (!parse_pid(target, pid))
+            throw Error(ErrorKind::NotFound, "no process 'self' under " + root.display(""));
         return pid;
     }
     if (spec.empty() || spec.find('/') != std::string_view::npos)
@@ -77,7 +64,7 @@ int64_t resolve_process(const ProcRoot& root, std::string_view spec) {
     std::string comm;
     for (int64_t p : list_pids(root)) {
         try {
-            read_small_file(root.pid_path(p, "comm"), comm, 4096);
+            read_small_file(root, root.pid_path(p, "comm"), comm, 4096);
         } catch (const Error&) {
             continue;  // gone or unreadable: not a candidate
         }

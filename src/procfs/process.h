@@ -1,22 +1,36 @@
 #pragma once
-// Finding processes under a proc root: the live /proc or a captured tree laid out like it.
+// Finding processes under a proc root: the live /proc, a captured tree laid out like it, or a
+// capture's tarball (procfs/source.h). Every reader reads through a ProcRoot.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "procfs/source.h"
+
 namespace memsnap {
 
-struct ProcRoot {
-    std::string dir = "/proc";
+class ProcRoot {
+public:
+    ProcRoot() : ProcRoot(std::string("/proc")) {}  // the live /proc
+    ProcRoot(std::string dir) : source_(filesystem_source(std::move(dir))) {}  // a directory tree
+    explicit ProcRoot(std::shared_ptr<const ProcSource> source) : source_(std::move(source)) {}
 
-    // "<dir>/<pid>/<file>".
+    const ProcSource& source() const { return *source_; }
+    // "<pid>/<file>", relative to the root like every path a source takes.
     std::string pid_path(int64_t pid, std::string_view file) const;
-    // "<dir>/<file>" (meminfo, ...).
-    std::string path(std::string_view file) const;
+    // `path` as messages show it ("/proc/42/smaps", "cap.tar:42/smaps").
+    std::string display(std::string_view path) const { return source_->display(path); }
+
+private:
+    std::shared_ptr<const ProcSource> source_;
 };
 
-// True when <dir>/<pid> is a directory.
+// The root a user names with --proc-root: a directory, or a tarball (open_source()).
+ProcRoot open_proc_root(const std::string& path);
+
+// True when <pid> is a directory of the root.
 bool has_process(const ProcRoot& root, int64_t pid);
 
 // Every numeric directory of the root, ascending.

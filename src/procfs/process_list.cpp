@@ -1,9 +1,5 @@
 #include "procfs/process_list.h"
 
-#include <dirent.h>
-
-#include <cerrno>
-
 #include "model/accumulate.h"
 #include "model/error.h"
 #include "procfs/collect.h"
@@ -28,21 +24,16 @@ std::string reason_of(ErrorKind kind) {
 
 // Number of entries of <pid>/fd/ (no readlink: the count is all the overview needs).
 uint64_t count_fds(const ProcRoot& root, int64_t pid) {
-    std::string path = root.pid_path(pid, "fd");
-    DIR* d = ::opendir(path.c_str());
-    if (d == nullptr) throw error_from_errno(errno, "cannot list", path);
     uint64_t n = 0;
-    while (dirent* e = ::readdir(d)) {
-        if (e->d_name[0] != '.') ++n;
-    }
-    ::closedir(d);
+    for (const std::string& name : root.source().list(root.pid_path(pid, "fd")))
+        if (name[0] != '.') ++n;
     return n;
 }
 
 // Fills `row` from smaps_rollup; false for a process with no mappings (a kernel thread).
 bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row) {
     bool any = false;
-    reader.read_file(root.pid_path(pid, "smaps_rollup"), [&](const Mapping& m) {
+    reader.read(root, root.pid_path(pid, "smaps_rollup"), [&](const Mapping& m) {
         row.usage += m.usage;
         any = true;
     });
@@ -54,13 +45,13 @@ bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, Pro
                      bool infer) {
     MemoryAccumulator acc({.infer = infer});
     bool any = false;
-    reader.read_file(root.pid_path(pid, "smaps"), [&](const Mapping& m) {
+    reader.read(root, root.pid_path(pid, "smaps"), [&](const Mapping& m) {
         acc.add(m);
         any = true;
     });
     acc.finish();
     // smaps of an exiting process ends early: do not list a truncated total.
-    if (any && read_stat(root.pid_path(pid, "stat")).exiting())
+    if (any && read_stat(root, root.pid_path(pid, "stat")).exiting())
         throw Error(ErrorKind::NotFound, "process " + std::to_string(pid) + " exited while being read");
     const CategoryUsage& c = acc.categories();
     row.usage = c.total();
@@ -69,6 +60,18 @@ bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, Pro
                  c[Category::JsHeapInferred].pss + c[Category::JavaHeapInferred].pss +
                  c[Category::GoHeapInferred].pss;
     return any;
+}
+
+// smaps_rollup, or, in a capture that holds full smaps instead (memsnap capture without
+// --light, smemcap), the sum of smaps.
+bool read_rollup_or_smaps(const ProcRoot& root, int64_t pid, SmapsReader& reader,
+                          ProcessRow& row, bool infer) {
+    try {
+        return read_rollup(root, pid, reader, row);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
+    }
+    return read_categories(root, pid, reader, row, infer);
 }
 
 }  // namespace
@@ -80,7 +83,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
         ProcessRow row;
         row.pid = pid;
         try {
-            ProcessStatus st = read_status(root.pid_path(pid, "status"));
+            ProcessStatus st = read_status(root, root.pid_path(pid, "status"));
             if (options.uid && st.uid != *options.uid) continue;
             row.name = st.name;
             row.uid = st.uid;
@@ -89,7 +92,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
             // smaps_rollup cannot even be opened (ESRCH).
             bool has_mappings = st.vm_size > 0 &&
                                 (options.categories ? read_categories(root, pid, reader, row, options.infer)
-                                                    : read_rollup(root, pid, reader, row));
+                                                    : read_rollup_or_smaps(root, pid, reader, row, options.infer));
             if (!has_mappings && !options.kernel_threads) {
                 ++list.kernel_threads;
                 continue;
@@ -102,7 +105,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
         list.rows.push_back(std::move(row));
     }
     try {
-        MemInfo mi = read_meminfo(root.path("meminfo"));
+        MemInfo mi = read_meminfo(root);
         list.system.total = mi.get("MemTotal").value_or(0);
         list.system.free = mi.get("MemFree").value_or(0);
         list.system.available = mi.get("MemAvailable").value_or(0);

@@ -415,6 +415,14 @@ void SmapsReader::read_file(const std::string& path, MappingCallback on_mapping)
     read_fd(fd.get(), path, on_mapping);
 }
 
+void SmapsReader::read(const ProcRoot& root, std::string_view path, MappingCallback on_mapping) {
+    std::unique_ptr<SourceFile> file = root.source().open(path);
+    std::string display_name = root.display(path);
+    SmapsParser parser(display_name, on_mapping);
+    stream(parser, buffer_.get(),
+           [&](char* dst, std::size_t room) -> std::size_t { return file->read(dst, room); });
+}
+
 void SmapsReader::read_fd(int fd, std::string_view display_name, MappingCallback on_mapping) {
     SmapsParser parser(display_name, on_mapping);
     stream(parser, buffer_.get(), [&](char* dst, std::size_t room) -> std::size_t {

@@ -16,6 +16,7 @@
 
 #include "model/function_ref.h"
 #include "model/mapping.h"
+#include "procfs/process.h"
 
 namespace memsnap {
 
@@ -28,6 +29,9 @@ public:
     SmapsReader();
     // Opens `path` (refusing FIFOs and other non-regular files) and streams it.
     void read_file(const std::string& path, MappingCallback on_mapping);
+    // Opens `path` of `root` (a process's smaps, live or captured) and streams it; messages
+    // name root.display(path).
+    void read(const ProcRoot& root, std::string_view path, MappingCallback on_mapping);
     // Streams an already open descriptor (a pipe or stdin too); `display_name` is used in
     // messages. Does not close `fd`.
     void read_fd(int fd, std::string_view display_name, MappingCallback on_mapping);

@@ -93,10 +93,10 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
     return st;
 }
 
-ProcessStatus read_status(const std::string& path) {
+ProcessStatus read_status(const ProcRoot& root, std::string_view path) {
     std::string text;
-    read_small_file(path, text);
-    return parse_status(text, path);
+    read_small_file(root, path, text);
+    return parse_status(text, root.display(path));
 }
 
 ProcessStat parse_stat(std::string_view text, std::string_view display_name) {
@@ -143,10 +143,10 @@ bool ProcessStat::exiting() const {
     return state == 'Z' || state == 'X' || state == 'x' || (flags & kPfExiting) != 0;
 }
 
-ProcessStat read_stat(const std::string& path) {
+ProcessStat read_stat(const ProcRoot& root, std::string_view path) {
     std::string text;
-    read_small_file(path, text, 64 * 1024);
-    return parse_stat(text, path);
+    read_small_file(root, path, text, 64 * 1024);
+    return parse_stat(text, root.display(path));
 }
 
 }  // namespace memsnap

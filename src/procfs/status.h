@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "model/snapshot.h"
+#include "procfs/process.h"
 
 namespace memsnap {
 
@@ -13,8 +14,8 @@ namespace memsnap {
 // VmHWM, VmRSS, RssAnon, RssFile, RssShmem, VmSwap, Threads; missing keys stay zero. A line
 // with no ':' or a bad number in a used field throws Error(Malformed, "FILE:LINE: ...").
 ProcessStatus parse_status(std::string_view text, std::string_view display_name);
-// Reads and parses `path`; errors as open_proc_file and parse_status.
-ProcessStatus read_status(const std::string& path);
+// Reads and parses `path` of `root`; errors as ProcSource::open and parse_status.
+ProcessStatus read_status(const ProcRoot& root, std::string_view path);
 
 // The fields of /proc/PID/stat that memsnap uses.
 struct ProcessStat {
@@ -32,6 +33,6 @@ struct ProcessStat {
 // Parses stat text `pid (comm) state ...` (comm may hold spaces and parentheses). Too few
 // fields or a bad number throws Error(Malformed, "FILE:1: ...").
 ProcessStat parse_stat(std::string_view text, std::string_view display_name);
-ProcessStat read_stat(const std::string& path);
+ProcessStat read_stat(const ProcRoot& root, std::string_view path);
 
 }  // namespace memsnap

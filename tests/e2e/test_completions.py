@@ -75,6 +75,8 @@ class Bash(unittest.TestCase):
                          sorted(cli_help.choices("--format", "mem")))
         self.assertEqual(bash_complete("memsnap", "--format", "c")[1], ["csv"])
         for sub in cli_help.subcommands():
+            if "--format" not in cli_help.options(sub):
+                continue  # capture writes a tarball: no formats
             with self.subTest(sub=sub):
                 got = bash_complete("memsnap", sub, "--format", "")[1]
                 self.assertEqual(sorted(got), sorted(cli_help.choices("--format", sub)))
@@ -120,6 +122,8 @@ class Fish(unittest.TestCase):
         self.assertEqual(sorted(fish_complete("memsnap --format ")),
                          sorted(cli_help.choices("--format", "mem")))
         for sub in cli_help.subcommands():
+            if "--format" not in cli_help.options(sub):
+                continue  # capture writes a tarball: no formats
             with self.subTest(sub=sub):
                 self.assertEqual(sorted(fish_complete(f"memsnap {sub} x --format ")),
                                  sorted(cli_help.choices("--format", sub)))

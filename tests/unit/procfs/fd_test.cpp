@@ -171,7 +171,7 @@ TEST_CASE("a descriptor closed between readdir and readlink is skipped") {
     REQUIRE(kept >= 0);
     ::close(p[0]);
     ::close(p[1]);
-    std::vector<OpenFd> fds = read_fd_links("/proc/self/fd", {p[0], kept, p[1]});
+    std::vector<OpenFd> fds = read_fd_links(ProcRoot{}, "self/fd", {p[0], kept, p[1]});
     ::close(kept);
     REQUIRE(fds.size() == 1);
     CHECK(fds[0].fd == kept);
