@@ -140,7 +140,8 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         } else {
             // Go keeps no library to be known by: its executable's .go.buildinfo section
             // (cmd/go writes it into every binary since Go 1.13; debug/buildinfo reads it).
-            bool go = options.infer && elf_has_section(root.pid_path(pid, "exe"), ".go.buildinfo");
+            std::optional<std::string> exe = root.source().filesystem_path(root.pid_path(pid, "exe"));
+            bool go = options.infer && exe && elf_has_section(*exe, ".go.buildinfo");
             MemoryAccumulator acc({.infer = options.infer, .go_executable = go});
             std::string_view runtime = js_runtime_of_process(snap.name);
             reader.read(root, root.pid_path(pid, "smaps"), [&](const Mapping& m) {

@@ -74,6 +74,10 @@ public:
         return ::stat(full.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
     }
 
+    std::optional<std::string> filesystem_path(std::string_view path) const override {
+        return display(path);
+    }
+
     std::string display(std::string_view path) const override {
         if (path.empty()) return dir_;
         std::string p = dir_;

@@ -50,6 +50,9 @@ public:
     // When the file at `path` was captured, if the source knows (a capture's manifest).
     virtual std::optional<CaptureTime> capture_time(std::string_view) const { return {}; }
     virtual SourceOrigin origin() const { return {}; }
+    // The file's own path for what needs random access (an executable's ELF headers), when the
+    // source is the filesystem; nullopt inside a tarball (a capture holds no executables).
+    virtual std::optional<std::string> filesystem_path(std::string_view) const { return {}; }
 };
 
 // The filesystem under `dir` (the live /proc, or a tree copied from one).
