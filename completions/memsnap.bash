@@ -56,7 +56,7 @@ _memsnap() {
         --interval | --duration) COMPREPLY=($(compgen -W "100ms 500ms 1s 5s 1m 10m" -- "$cur")); return ;;
         --event) COMPREPLY=($(compgen -W "hiappevent" -- "$cur")); return ;;
         --threshold)
-            COMPREPLY=($(compgen -W "native= js= graphics= fd= thread=" -- "$cur"))
+            COMPREPLY=($(compgen -W "native= js= graphics= anon= file= shared= fd= thread= total=" -- "$cur"))
             compopt -o nospace
             return ;;
     esac

@@ -53,7 +53,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -a '(__memsnap_pid
 
 # diff A B | diff SERIES
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -F
-complete -c memsnap -n "__fish_seen_subcommand_from diff" -l threshold -x -a 'native= js= graphics= fd= thread=' -d 'GROUP=ABS[/PCT%],...'
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l threshold -x -a 'native= js= graphics= anon= file= shared= fd= thread= total=' -d 'GROUP=ABS[/PCT%],...'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l force -d 'Compare snapshots of different processes'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l format -x -a 'table json csv' -d 'Output format'
@@ -86,7 +86,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from watch" -l format -x -a 'ndjs
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l light -d 'smaps_rollup and status only'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l plot -r -F -d 'Redraw the chart into FILE.svg'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l event -x -a 'hiappevent' -d 'Leak events on stderr'
-complete -c memsnap -n "__fish_seen_subcommand_from watch" -l threshold -x -a 'native= js= graphics= fd= thread=' -d 'GROUP=ABS[/PCT%],...'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l threshold -x -a 'native= js= graphics= anon= file= shared= fd= thread= total=' -d 'GROUP=ABS[/PCT%],...'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l no-infer -d 'Name rules only: no attribution by mapping shape'

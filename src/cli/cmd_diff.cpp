@@ -1,5 +1,6 @@
 #include "cli/cmd_diff.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -130,8 +131,8 @@ void register_diff_command(CLI::App& app, int& exit_code) {
         ->required()
         ->expected(1, 2);
     cmd->add_option("--threshold", opts->thresholds,
-                    "GROUP=ABS[/PCT%],... overrides (groups native, js, graphics, fd, thread; "
-                    "e.g. native=8MiB,fd=50/10%)")
+                    "GROUP=ABS[/PCT%],... overrides (groups native, js, graphics, anon, file, "
+                    "shared, fd, thread, total; e.g. native=8MiB,fd=50/10%)")
         ->type_name("SPEC");
     cmd->add_option("--js-heap", opts->js_heap,
                     "What counts as JS heap: ark (named ArkTS heap), anon (also AnonPage other), "
@@ -155,7 +156,10 @@ void register_diff_command(CLI::App& app, int& exit_code) {
                   "Print sizes as KiB/MiB/GiB instead of kB (table only; csv and json stay kB)");
     cmd->footer(
         "A group is flagged when it grew by at least its absolute AND relative threshold.\n"
-        "Defaults: native 8MiB/10%, js 8MiB/10%, graphics 16MiB/10%, fd 50/20%, thread 10/20%.\n"
+        "Defaults: native 8MiB/10%, js 8MiB/10%, graphics 16MiB/10%, anon 8MiB/10%,\n"
+        "file 16MiB/10%, shared 16MiB/10%, fd 50/20%, thread 10/20%, total 16MiB/10%.\n"
+        "The total (Pss + SwapPss) is flagged when it grew past its threshold and no memory\n"
+        "group did, so growth is never left unnamed.\n"
         "Exit status: 0 nothing crossed a threshold, 1 something did, 2 usage error,\n"
         "5 a snapshot file is malformed.\n"
         "Colour (growth red past a threshold) only on a terminal, never when NO_COLOR is set.");

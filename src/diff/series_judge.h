@@ -15,14 +15,15 @@ inline constexpr std::size_t kMinTrendSamples = 5;
 
 struct SeriesJudgement {
     SnapshotDiff diff;    // first -> last
-    Verdicts verdicts;    // flagged: with a trend, only the steady leaks
+    Verdicts verdicts;    // flagged: with a trend, the groups whose shape is a leak
     bool trend = false;   // points.size() >= kMinTrendSamples: `analysis` is filled
     SeriesAnalysis analysis;
 };
 
 // Judges `first` against `last` under `thresholds` and `js_mode`, then, with enough samples in
-// `points` (every sample from first to last), keeps flagged only the groups analyse_series()
-// calls a leak.
+// `points` (every sample from first to last), flags the groups whose shape analyse_series()
+// calls a leak (a sawtooth's rising floor even when its last sample is low), and selects the
+// verdicts from them (select_verdicts).
 SeriesJudgement judge_series(const Snapshot& first, const Snapshot& last, const SeriesPoints& points,
                              const Thresholds& thresholds, JsHeapMode js_mode);
 

@@ -46,11 +46,8 @@ Group group_from_key(std::string_view key) {
         if (group_key(static_cast<Group>(i)) == key) return static_cast<Group>(i);
     }
     throw Error(ErrorKind::Usage, "--threshold: unknown group '" + std::string(key) +
-                                      "' (native, js, graphics, fd, thread)");
-}
-
-uint64_t pss(const Snapshot& s, Category c) {
-    return s.categories[c].pss;
+                                      "' (native, js, graphics, anon, file, shared, fd, "
+                                      "thread, total)");
 }
 
 struct Part {
@@ -74,39 +71,6 @@ std::string thread_name_stem(std::string_view name) {
     while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1]))) --end;
     if (end == name.size() || end == 0) return std::string(name);
     return std::string(name.substr(0, end)) + "*";
-}
-
-std::string_view group_key(Group g) {
-    static constexpr std::array<std::string_view, kGroupCount> kKeys = {"native", "js", "graphics",
-                                                                        "fd", "thread"};
-    return kKeys[static_cast<std::size_t>(g)];
-}
-
-std::optional<Group> memory_group_of(Category c, const JsHeapRule& js_rule) {
-    switch (c) {
-        case Category::NativeHeap:
-        case Category::NativeHeapInferred:
-            return Group::Native;
-        case Category::ArkTsHeap:
-        case Category::ArkTsStaticHeap:
-        case Category::JsHeapInferred:
-        case Category::JavaHeapInferred:
-        case Category::GoHeapInferred:
-            return Group::Js;
-        case Category::AnonOther:
-            if (js_rule.counts_anon) return Group::Js;
-            return std::nullopt;
-        case Category::GL:
-        case Category::Graph:
-        case Category::Dmabuf:
-            return Group::Graphics;
-        default:
-            return std::nullopt;
-    }
-}
-
-bool group_is_memory(Group g) {
-    return g == Group::Native || g == Group::Js || g == Group::Graphics;
 }
 
 uint64_t parse_size_kb(std::string_view text) {
@@ -215,63 +179,73 @@ JsHeapRule resolve_js_heap_rule(JsHeapMode mode, const Snapshot& before, const S
     return rule;
 }
 
-std::array<uint64_t, kGroupCount> group_values(const Snapshot& s, const JsHeapRule& js_rule) {
-    using C = Category;
-    std::array<uint64_t, kGroupCount> v{};
-    auto at = [&](Group g) -> uint64_t& { return v[static_cast<std::size_t>(g)]; };
-    at(Group::Native) = pss(s, C::NativeHeap) + pss(s, C::NativeHeapInferred);
-    at(Group::Js) = pss(s, C::ArkTsHeap) + pss(s, C::ArkTsStaticHeap) + pss(s, C::JsHeapInferred) +
-                    pss(s, C::JavaHeapInferred) + pss(s, C::GoHeapInferred) +
-                    (js_rule.counts_anon ? pss(s, C::AnonOther) : 0);
-    // A buffer is not counted twice: GL or gpu.total, Graph + dmabuf rows or dma.total.
-    at(Group::Graphics) = std::max(pss(s, C::GL), s.gpu.total) +
-                          std::max(pss(s, C::Graph) + pss(s, C::Dmabuf), s.dma.total) + s.gpu.mapped;
-    at(Group::Fd) = s.fd.num;
-    at(Group::Thread) = thread_count(s);
-    return v;
-}
-
 Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
                const Thresholds& thresholds, const JsHeapRule& js_rule) {
     Verdicts v;
     v.js_rule = js_rule;
     v.elapsed_ms = d.elapsed_ms;
+    v.categories_known = !a.rollup && !b.rollup;
+    v.mappings_known = v.categories_known && a.categories.total().mappings > 0 &&
+                       b.categories.total().mappings > 0;
+    const bool anon_is_js = js_rule.counts_anon;
+    const std::array<uint64_t, kGroupCount> before = group_values(a, anon_is_js);
+    const std::array<uint64_t, kGroupCount> after = group_values(b, anon_is_js);
+    for (std::size_t i = 0; i < kGroupCount; ++i) {
+        GroupGrowth& g = v.groups[i];
+        g.group = static_cast<Group>(i);
+        g.threshold = thresholds[g.group];
+        // A light sample knows no categories: comparing them with a full one would read as
+        // every row gone (or new).
+        if (group_has_categories(g.group) && !v.categories_known) continue;
+        g.change = Change{before[i], after[i]};
+    }
+
+    // What each memory group's growth is made of: the row that grew most and its shape.
+    if (v.categories_known) {
+        for (const CategoryInfo& info : category_table()) {
+            const Category c = info.category;
+            GroupGrowth& g = v.groups[static_cast<std::size_t>(group_of(c, anon_is_js))];
+            const int64_t grew = static_cast<int64_t>(charged_kb(b.categories[c])) -
+                                 static_cast<int64_t>(charged_kb(a.categories[c]));
+            if (info.inferred && grew > 0) g.inferred_delta += grew;
+            if (grew <= 0 || grew <= g.top_row_delta) continue;
+            g.top_row = c;
+            g.top_row_delta = grew;
+            g.new_mappings = static_cast<int64_t>(b.categories[c].mappings) -
+                             static_cast<int64_t>(a.categories[c].mappings);
+            g.size_delta = static_cast<int64_t>(b.categories[c].size) -
+                           static_cast<int64_t>(a.categories[c].size);
+        }
+    }
     using C = Category;
-    auto delta = [&](C c) { return d[c].pss.delta(); };
-    const std::array<uint64_t, kGroupCount> before = group_values(a, js_rule);
-    const std::array<uint64_t, kGroupCount> after = group_values(b, js_rule);
-    auto change = [&](Group g) {
-        return Change{before[static_cast<std::size_t>(g)], after[static_cast<std::size_t>(g)]};
+    auto delta = [&](C c) {
+        return static_cast<int64_t>(charged_kb(b.categories[c])) -
+               static_cast<int64_t>(charged_kb(a.categories[c]));
     };
-
-    GroupGrowth native{Group::Native, change(Group::Native), {}, false, 0, "", 0};
-    Part np =
-        largest({{"named", delta(C::NativeHeap)}, {"inferred", delta(C::NativeHeapInferred)}});
+    GroupGrowth& native = v.groups[static_cast<std::size_t>(Group::Native)];
+    Part np = largest({{"named", delta(C::NativeHeap) + delta(C::ArkWebPaHeap)},
+                       {"inferred", delta(C::NativeHeapInferred)}});
     if (np.name == "inferred") native.mostly = "inferred";
-
-    GroupGrowth js{Group::Js, change(Group::Js), {}, false, 0, "", 0};
-    Part jp = largest({{"named", delta(C::ArkTsHeap) + delta(C::ArkTsStaticHeap)},
+    GroupGrowth& js = v.groups[static_cast<std::size_t>(Group::Js)];
+    Part jp = largest({{"named", delta(C::ArkTsHeap) + delta(C::ArkTsStaticHeap) +
+                                     delta(C::DalvikHeap)},
                        {"inferred", delta(C::JsHeapInferred) + delta(C::JavaHeapInferred) +
                                         delta(C::GoHeapInferred)},
-                       {"anon", js_rule.counts_anon ? delta(C::AnonOther) : 0}});
+                       {"anon", anon_is_js ? delta(C::AnonOther) : 0}});
     if (jp.name != "named") js.mostly = std::string(jp.name);
 
-    GroupGrowth graphics{Group::Graphics, change(Group::Graphics), {}, false, 0, "", 0};
-
-    GroupGrowth fd{Group::Fd, change(Group::Fd), {}, false, 0, "", 0};
+    GroupGrowth& fd = v.groups[static_cast<std::size_t>(Group::Fd)];
     for (const auto& [type, c] : d.fd_by_type) {
         if (c.delta() > fd.mostly_delta) fd.mostly = type, fd.mostly_delta = c.delta();
     }
-    GroupGrowth thread{Group::Thread, change(Group::Thread), {}, false, 0, "", 0};
+    GroupGrowth& thread = v.groups[static_cast<std::size_t>(Group::Thread)];
     std::map<std::string, int64_t> by_stem;  // pools number their threads: "worker-1", "worker-2"
     for (const auto& [name, c] : d.thread_by_name) by_stem[thread_name_stem(name)] += c.delta();
     for (const auto& [stem, grew] : by_stem) {
         if (grew > thread.mostly_delta) thread.mostly = stem, thread.mostly_delta = grew;
     }
 
-    v.groups = {native, js, graphics, fd, thread};
     for (GroupGrowth& g : v.groups) {
-        g.threshold = thresholds[g.group];
         int64_t grew = g.change.delta();
         if (grew <= 0) continue;
         auto pct = g.change.percent();
@@ -280,11 +254,27 @@ Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
         g.flagged = abs_ok && rel_ok;
         g.score = static_cast<double>(grew) /
                   static_cast<double>(std::max<uint64_t>(g.threshold.absolute, 1));
-        if (g.flagged) v.flagged.push_back(g);
     }
+    std::array<bool, kGroupCount> keep;
+    keep.fill(true);
+    select_verdicts(v, keep);
+    return v;
+}
+
+void select_verdicts(Verdicts& v, const std::array<bool, kGroupCount>& keep) {
+    v.flagged.clear();
+    bool memory_named = false;
+    for (const GroupGrowth& g : v.groups) {
+        if (g.group == Group::Total || !g.flagged || !keep[static_cast<std::size_t>(g.group)])
+            continue;
+        v.flagged.push_back(g);
+        if (group_is_memory(g.group)) memory_named = true;
+    }
+    const GroupGrowth& total = v.groups[static_cast<std::size_t>(Group::Total)];
+    if (!memory_named && total.flagged && keep[static_cast<std::size_t>(Group::Total)])
+        v.flagged.push_back(total);
     std::stable_sort(v.flagged.begin(), v.flagged.end(),
                      [](const GroupGrowth& x, const GroupGrowth& y) { return x.score > y.score; });
-    return v;
 }
 
 }  // namespace memsnap

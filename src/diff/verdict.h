@@ -1,6 +1,7 @@
 #pragma once
-// Leak verdicts (DESIGN.md section 6): categories are grouped into native, js, graphics, fd and
-// thread; a group is flagged when it grew by at least its absolute AND its relative threshold.
+// Leak verdicts (DESIGN.md section 6): categories are grouped (diff/groups.h); a group is
+// flagged when it grew by at least its absolute AND its relative threshold, and the total when
+// it did while no memory group was, so growth of the process is never left unnamed.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -8,33 +9,31 @@
 #include <string_view>
 #include <vector>
 
+#include "diff/groups.h"
 #include "diff/snapshot_diff.h"
 #include "model/snapshot.h"
 
 namespace memsnap {
-
-enum class Group : unsigned char { Native, Js, Graphics, Fd, Thread };
-inline constexpr std::size_t kGroupCount = 5;
-
-// "native", "js", "graphics", "fd", "thread": the names --threshold and JSON use.
-std::string_view group_key(Group g);
-// True for groups measured in kB (native, js, graphics); fd and thread are counts.
-bool group_is_memory(Group g);
 
 struct Threshold {
     uint64_t absolute = 0;  // kB for memory groups, a count for fd/thread
     double percent = 0;     // growth relative to the before value, in percent
 };
 
-// Defaults: native 8 MiB & 10 %, js 8 MiB & 10 %, graphics 16 MiB & 10 %, fd 50 & 20 %,
-// thread 10 & 20 %. Indexed by Group.
+// Defaults: native 8 MiB & 10 %, js 8 MiB & 10 %, graphics 16 MiB & 10 %, anon 8 MiB & 10 %,
+// file 16 MiB & 10 %, shared 16 MiB & 10 %, fd 50 & 20 %, thread 10 & 20 %, total 16 MiB &
+// 10 %. Indexed by Group.
 struct Thresholds {
     std::array<Threshold, kGroupCount> by_group = {{
         {8 * 1024, 10},
         {8 * 1024, 10},
         {16 * 1024, 10},
+        {8 * 1024, 10},
+        {16 * 1024, 10},
+        {16 * 1024, 10},
         {50, 20},
         {10, 20},
+        {16 * 1024, 10},
     }};
     Threshold& operator[](Group g) { return by_group[static_cast<std::size_t>(g)]; }
     const Threshold& operator[](Group g) const { return by_group[static_cast<std::size_t>(g)]; }
@@ -71,39 +70,47 @@ std::string thread_name_stem(std::string_view name);
 
 // The growth of one group.
 struct GroupGrowth {
-    Group group;
-    Change change;        // kB (Pss) or a count
+    Group group = Group::Total;
+    Change change;        // kB (Pss + SwapPss) or a count
     Threshold threshold;  // the one it was judged by
-    bool flagged = false;
+    bool flagged = false;  // grew past both thresholds
     double score = 0;  // delta / absolute threshold: how far past it; orders the verdicts
     // What the growth is mostly made of, for the wording: "inferred" when most of it is in an
     // inferred row, "anon" when the JS growth is mostly AnonPage other, the fd type or thread
     // name that grew most ("pipe"; threads by thread_name_stem()), or empty.
     std::string mostly;
     int64_t mostly_delta = 0;
+    // Memory groups: the row that grew most, by how much (kB Pss + SwapPss), and its shape: how
+    // many mappings it gained and by how much their Size grew (kB).
+    std::optional<Category> top_row;
+    int64_t top_row_delta = 0;
+    int64_t new_mappings = 0;
+    int64_t size_delta = 0;
+    int64_t inferred_delta = 0;  // the part of the growth in inferred rows (kB)
+    // On a series: the shape that decided (diff/series.h shape_words), empty otherwise.
+    std::string shape;
 };
 
 struct Verdicts {
     std::array<GroupGrowth, kGroupCount> groups;  // every group, by Group
-    std::vector<GroupGrowth> flagged;  // the flagged ones, dominant (highest score) first
+    std::vector<GroupGrowth> flagged;  // the verdicts (select_verdicts), dominant first
     JsHeapRule js_rule;
     int64_t elapsed_ms = 0;
+    // False when either snapshot is a light one (totals only): no category group is judged,
+    // the total is.
+    bool categories_known = true;
+    // True when both snapshots count their mappings per row (older ones do not).
+    bool mappings_known = false;
 };
 
-// The memory group a category's Pss is counted in (native, js or graphics; js includes
-// AnonPage other only when `js_rule.counts_anon`), nullopt for a category in no group (.so,
-// stack, ...). The same grouping as judge() below.
-std::optional<Group> memory_group_of(Category c, const JsHeapRule& js_rule);
-
-// Each group's value in one snapshot, by Group, as judge() below measures it (kB Pss, or a count).
-std::array<uint64_t, kGroupCount> group_values(const Snapshot& s, const JsHeapRule& js_rule);
-
-// Groups the diff and judges every group against `thresholds`. Memory groups use Pss:
-// native = native heap + native heap (inferred); js = ark ts heap + arkts-static heap + js heap
-// (inferred) [+ AnonPage other under the anon rule]; graphics = GL (or gpu.total, whichever is
-// larger) + Graph + dmabuf rows (or dma.total, whichever is larger) + gpu.mapped, so a buffer is
-// not counted twice. fd = fd.num; thread = thread.num (status Threads when not read).
+// Groups the diff and judges every group against `thresholds` (diff/groups.h says what each
+// measures), then selects the verdicts with every group kept (select_verdicts).
 Verdicts judge(const Snapshot& before, const Snapshot& after, const SnapshotDiff& diff,
                const Thresholds& thresholds, const JsHeapRule& js_rule);
+
+// Rebuilds v.flagged from the groups that are flagged and kept (`keep`, by Group), highest
+// score first; the total is among them only when no memory group is, so growth past the total
+// threshold is always named somewhere.
+void select_verdicts(Verdicts& v, const std::array<bool, kGroupCount>& keep);
 
 }  // namespace memsnap

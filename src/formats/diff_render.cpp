@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <utility>
+#include <vector>
 
 #include "formats/csv.h"
 #include "formats/table.h"
@@ -94,22 +97,69 @@ nlohmann::ordered_json change_json(const Change& c) {
     return j;
 }
 
-std::string_view group_words(const GroupGrowth& g) {
+// A share in whole percent, "97 %".
+std::string share_words(int64_t part, int64_t whole) {
+    if (whole <= 0) return "0 %";
+    return fmt::format("{:.0f} %", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+// The shape of a row's growth: "in 100 new mappings of 2.0 MiB on average", "in mappings
+// already there, which grew by 64.0 MiB", or empty when the snapshots count no mappings.
+std::string shape_words(const GroupGrowth& g, const Verdicts& v) {
+    if (!v.mappings_known) return "";
+    if (g.new_mappings > 0) {
+        const int64_t each = g.size_delta > 0 ? g.size_delta / g.new_mappings : 0;
+        std::string s = fmt::format("in {} new mapping{}", g.new_mappings,
+                                    g.new_mappings == 1 ? "" : "s");
+        if (each > 0)
+            s += g.new_mappings == 1 ? fmt::format(" of {}", format_kb(each, true))
+                                     : fmt::format(" of {} on average", format_kb(each, true));
+        return s;
+    }
+    if (g.size_delta > 0)
+        return fmt::format("in mappings already there, which grew by {}",
+                           format_kb(static_cast<uint64_t>(g.size_delta), true));
+    return "in mappings already there (pages touched)";
+}
+
+struct Wording {
+    std::string label;    // "native heap", "JS heap (inferred)", "AnonPage other"
+    std::string meaning;  // "likely native leak"
+};
+
+Wording group_wording(const GroupGrowth& g, const Verdicts& v) {
+    const std::optional<Category> top = g.top_row;
     switch (g.group) {
         case Group::Native:
-            return g.mostly == "inferred" ? "native heap (inferred)" : "native heap";
+            return {"native heap", "likely native leak"};
         case Group::Js:
-            if (g.mostly == "inferred") return "JS heap (inferred)";
-            if (g.mostly == "anon") return "JS heap (AnonPage other)";
-            return "JS heap";
+            // The runtime is named from the row that grew most: a JVM is never "JS heap".
+            if (top == Category::DalvikHeap) return {"dalvik heap", "likely Java heap leak"};
+            if (top == Category::JavaHeapInferred)
+                return {"java heap (inferred)", "likely Java heap leak"};
+            if (top == Category::GoHeapInferred) return {"go heap (inferred)", "likely Go heap leak"};
+            if (g.mostly == "inferred") return {"JS heap (inferred)", "likely JS leak"};
+            if (g.mostly == "anon") return {"JS heap (AnonPage other)", "likely JS leak"};
+            return {"JS heap", "likely JS leak"};
         case Group::Graphics:
-            return "graphics memory";
+            return {"graphics memory", "likely graphics leak"};
+        case Group::Anon:
+            return {"anonymous memory", "unattributed anonymous memory, likely leak"};
+        case Group::File:
+            return {"file-backed memory", "mapped files read in, likely a leak of mappings"};
+        case Group::Shared:
+            return {"shared memory and devices", "likely shared memory or driver leak"};
         case Group::Fd:
-            return "descriptors";
+            return {"descriptors", "likely fd leak"};
         case Group::Thread:
-            return "threads";
+            return {"threads", "likely thread leak"};
+        case Group::Total:
+            return {"Pss Total (+SwapPss)",
+                    v.categories_known ? "the process grew, no group past its own threshold"
+                                       : "the process grew; light samples carry no categories, "
+                                         "so which memory is unknown"};
     }
-    return "";
+    return {"", ""};
 }
 
 std::string threshold_words(Group g, const Threshold& t) {
@@ -133,15 +183,47 @@ std::string format_duration(int64_t ms) {
 }
 
 std::string verdict_headline(const GroupGrowth& g, const Verdicts& v) {
-    std::string size = group_is_memory(g.group) ? human_signed_size(g.change.delta())
-                                                : fmt::format("{:+}", g.change.delta());
-    std::string line = fmt::format("{} {} ({}) in {}: likely {} leak", group_words(g), size,
-                                   percent_words(g.change), format_duration(v.elapsed_ms),
-                                   g.group == Group::Native     ? "native"
-                                   : g.group == Group::Js       ? "JS"
-                                   : g.group == Group::Graphics ? "graphics"
-                                   : g.group == Group::Fd       ? "fd"
-                                                                : "thread");
+    const bool memory = group_is_memory(g.group);
+    std::string size = memory ? human_signed_size(g.change.delta())
+                              : fmt::format("{:+}", g.change.delta());
+    Wording w = group_wording(g, v);
+    const bool by_rows = g.group == Group::Anon || g.group == Group::File ||
+                         g.group == Group::Shared;
+    // A group of rows no runtime claims is named by the row that grew, when it is nearly all
+    // of the growth.
+    const bool one_row = by_rows && g.top_row && g.top_row_delta * 10 >= g.change.delta() * 9;
+    if (one_row) w.label = std::string(category_info(*g.top_row).name);
+    std::string line = fmt::format("{} {} ({}) in {}", w.label, size, percent_words(g.change),
+                                   format_duration(v.elapsed_ms));
+    if (g.group == Group::Native && g.inferred_delta > 0)
+        line += fmt::format(" ({} inferred from mapping shapes)",
+                            share_words(std::min(g.inferred_delta, g.change.delta()),
+                                        g.change.delta()));
+    if (by_rows && g.top_row) {
+        std::string shape = shape_words(g, v);
+        if (!one_row)
+            line += fmt::format(", most in {} {}", category_info(*g.top_row).name,
+                                human_signed_size(g.top_row_delta));
+        if (!shape.empty()) line += ", " + shape;
+    }
+    if (g.group == Group::Total && v.categories_known) {
+        // Where it went, largest first.
+        std::vector<const GroupGrowth*> parts;
+        for (const GroupGrowth& p : v.groups) {
+            if (group_has_categories(p.group) && p.change.delta() > 0) parts.push_back(&p);
+        }
+        std::stable_sort(parts.begin(), parts.end(), [](const GroupGrowth* x, const GroupGrowth* y) {
+            return x->change.delta() > y->change.delta();
+        });
+        std::string where;
+        for (const GroupGrowth* p : parts) {
+            where += fmt::format("{}{} {}", where.empty() ? "" : ", ", group_key(p->group),
+                                 human_signed_size(p->change.delta()));
+        }
+        if (!where.empty()) line += ", spread over " + where;
+    }
+    line += ": " + w.meaning;
+    if (!g.shape.empty()) line += " (series: " + g.shape + ")";
     if ((g.group == Group::Fd || g.group == Group::Thread) && !g.mostly.empty())
         line += fmt::format(", mostly {} {:+}", g.mostly, g.mostly_delta);
     if (g.group == Group::Js) line += " [" + v.js_rule.reason + "]";
@@ -152,9 +234,7 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
     const SnapshotDiff& d = r.diff;
     const bool human = options.human;
     const Verdicts& v = r.verdicts;
-    auto flagged = [&](std::optional<Group> g) {
-        return g && v.groups[static_cast<std::size_t>(*g)].flagged;
-    };
+    auto flagged = [&](Group g) { return v.groups[static_cast<std::size_t>(g)].flagged; };
     auto style = [&](bool is_flagged) {
         return RowStyle{human, options.color, is_flagged ? Tone::Flagged : Tone::Plain};
     };
@@ -189,12 +269,23 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
         while (!out.empty() && out.back() == ' ') out.pop_back();
         add("\n");
     };
-    for (const CategoryInfo& info : category_table()) {
-        const CategoryChange& c = d[info.category];
-        if (c.pss.before == 0 && c.pss.after == 0 && c.private_dirty.before == 0 &&
-            c.private_dirty.after == 0)
-            continue;
-        category_row(info.name, c, style(flagged(memory_group_of(info.category, v.js_rule))));
+    if (!v.categories_known) {
+        // A light sample (smaps_rollup) has totals only: its rows are unknown, not zero.
+        for (const auto& [snap, origin] : {std::pair{&r.before, &r.before_origin},
+                                           std::pair{&r.after, &r.after_origin}}) {
+            if (snap->rollup)
+                add(fmt::format("(categories unknown in {}: a light sample, totals only)\n",
+                                *origin));
+        }
+    } else {
+        for (const CategoryInfo& info : category_table()) {
+            const CategoryChange& c = d[info.category];
+            if (c.pss.before == 0 && c.pss.after == 0 && c.private_dirty.before == 0 &&
+                c.private_dirty.after == 0)
+                continue;
+            category_row(info.name, c,
+                         style(flagged(group_of(info.category, v.js_rule.counts_anon))));
+        }
     }
     category_row("Total", d.total, plain);
     change_row(out, "Pss Total (+SwapPss)", d.pss_total, true, plain);
@@ -240,10 +331,19 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
 
     add("\n");
     if (v.flagged.empty()) {
+        const GroupGrowth& total = v.groups[static_cast<std::size_t>(Group::Total)];
         std::string line = "verdict: nothing grew past its threshold (";
-        for (std::size_t i = 0; i < kGroupCount; ++i) {
-            const GroupGrowth& g = v.groups[i];
-            line += (i ? ", " : "") + threshold_words(g.group, g.threshold);
+        if (!v.categories_known)
+            line = fmt::format("verdict: Pss Total {} ({}) under its threshold; light samples "
+                               "carry no categories: only the total, descriptors and threads "
+                               "are judged (",
+                               human_signed_size(total.change.delta()),
+                               percent_words(total.change));
+        bool first = true;
+        for (const GroupGrowth& g : v.groups) {
+            if (!v.categories_known && group_has_categories(g.group)) continue;
+            line += (first ? "" : ", ") + threshold_words(g.group, g.threshold);
+            first = false;
         }
         line += ")";
         add((options.color ? paint(line, kGreen) : line) + "\n");
@@ -304,6 +404,13 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
         j["threshold"] = {{"absolute", g.threshold.absolute}, {"percent", g.threshold.percent}};
         j["flagged"] = g.flagged;
         j["mostly"] = g.mostly;
+        if (g.top_row) {
+            j["top_row"] = {{"category", category_info(*g.top_row).key},
+                            {"delta", g.top_row_delta},
+                            {"new_mappings", g.new_mappings},
+                            {"size_delta", g.size_delta}};
+        }
+        if (group_has_categories(g.group)) j["inferred_delta"] = g.inferred_delta;
         groups[std::string(group_key(g.group))] = std::move(j);
     }
     oj verdicts = oj::array();
@@ -338,6 +445,7 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
           {"reason", v.js_rule.reason}}},
         {"groups", std::move(groups)},
         {"verdicts", std::move(verdicts)},
+        {"categories_known", v.categories_known},
         {"leak", !v.flagged.empty()},
     };
 }

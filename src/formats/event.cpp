@@ -9,6 +9,10 @@ std::string_view event_resource_type(const GroupGrowth& growth, const Snapshot& 
                                      const Snapshot& after) {
     switch (growth.group) {
         case Group::Native:
+        case Group::Anon:
+        case Group::File:
+        case Group::Shared:
+        case Group::Total:
             return "pss_memory";
         case Group::Js:
             return "js_heap";

@@ -9,7 +9,7 @@
 
 namespace memsnap {
 
-// resource_type of a flagged group: native -> pss_memory, js -> js_heap, graphics ->
+// resource_type of a flagged group: native, anon, file, shared, total -> pss_memory, js -> js_heap, graphics ->
 // gpu_memory (or ion_memory when dmabuf grew more than GPU memory), fd -> fd, thread -> thread.
 std::string_view event_resource_type(const GroupGrowth& growth, const Snapshot& before,
                                      const Snapshot& after);

@@ -15,6 +15,15 @@ std::string trend_value(double v, Group g, bool human) {
     return format_kb(static_cast<uint64_t>(v < 0 ? 0 : v), human);
 }
 
+// "  steady growth: leak", "  spike, fell back: not a leak", or empty.
+std::string shape_note(const GroupSeries& g) {
+    std::string_view words = shape_words(g.shape.shape);
+    if (words.empty()) return "";
+    std::string note = fmt::format("  {}: {}", words, g.leak ? "leak" : "not a leak");
+    if (g.shape.by_trend) note += " (a significant trend, under the relative threshold)";
+    return note;
+}
+
 }  // namespace
 
 std::string render_series_text(const SeriesAnalysis& a, std::size_t samples, bool human) {
@@ -31,7 +40,7 @@ std::string render_series_text(const SeriesAnalysis& a, std::size_t samples, boo
                            trend_value(t.first, g.group, human), trend_value(t.last, g.group, human),
                            trend_value(t.min, g.group, human), trend_value(t.max, g.group, human),
                            slope, t.p_value, sparkline(g.values, 32),
-                           g.leak ? "  steady growth: leak" : g.spike ? "  spike, fell back: not a leak" : "");
+                           shape_note(g));
     }
     return out;
 }
@@ -44,7 +53,8 @@ nlohmann::ordered_json series_to_json(const SeriesAnalysis& a, std::size_t sampl
                           {"min", t.min}, {"max", t.max}, {"slope_per_min", t.slope_per_min},
                           {"mann_kendall_s", t.mk_s}, {"mann_kendall_z", t.mk_z},
                           {"p_value", t.p_value}, {"points_used", t.used}, {"leak", g.leak},
-                          {"spike", g.spike}});
+                          {"spike", g.spike}, {"shape", shape_words(g.shape.shape)},
+                          {"tail", g.shape.tail}, {"falls", g.shape.falls}});
     }
     nlohmann::ordered_json leaks = nlohmann::ordered_json::array();
     for (Group g : a.leaks) leaks.push_back(group_key(g));

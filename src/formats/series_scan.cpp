@@ -277,6 +277,13 @@ bool scan_series_sample(std::string_view line, SeriesSample& out) {
             return key == want ? sc.uint(into) : sc.skip();
         };
     };
+    auto two = [&](const char* want1, uint64_t& into1, const char* want2, uint64_t& into2) {
+        return [&sc, want1, &into1, want2, &into2](std::string_view key) {
+            if (key == want1) return sc.uint(into1);
+            if (key == want2) return sc.uint(into2);
+            return sc.skip();
+        };
+    };
     bool ok = sc.object([&](std::string_view key) {
         if (key == "schema") {
             std::string_view s;
@@ -295,10 +302,11 @@ bool scan_series_sample(std::string_view line, SeriesSample& out) {
             return sc.object([&](std::string_view cat) {
                 std::optional<Category> c = category_from_key(cat);
                 if (!c) return sc.skip();
-                return sc.object(one("pss", out.pss[static_cast<std::size_t>(*c)]));
+                const auto i = static_cast<std::size_t>(*c);
+                return sc.object(two("pss", out.pss[i], "swap_pss", out.swap_pss[i]));
             });
         }
-        if (key == "total") return sc.object(one("pss", out.total_pss));
+        if (key == "total") return sc.object(two("pss", out.total_pss, "swap_pss", out.total_swap_pss));
         if (key == "fd") return sc.object(one("num", out.fd_num));
         if (key == "thread") return sc.object(one("num", out.thread_num));
         if (key == "status") return sc.object(one("threads", out.status_threads));

@@ -9,7 +9,8 @@
 namespace memsnap {
 
 // Scans `line`, one snapshot JSON object, into `out`: time_ms, pid, starttime, every
-// categories.<key>.pss, total.pss (light samples), fd.num, thread.num, status.threads,
+// categories.<key>.pss and .swap_pss, total.pss and
+// .swap_pss (light samples), fd.num, thread.num, status.threads,
 // dma.total, gpu.total, gpu.mapped, light. Returns false when the line is not a well-formed
 // JSON object, or its schema is not "memsnap.snapshot/1[.minor]", or time_ms/pid/starttime are
 // missing: the caller then reads it with the full JSON reader, which says what is wrong.

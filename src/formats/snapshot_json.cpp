@@ -18,7 +18,8 @@ nlohmann::ordered_json usage_to_json(const MemUsage& u) {
                           {"private_clean", u.private_clean},
                           {"private_dirty", u.private_dirty},
                           {"swap", u.swap},
-                          {"swap_pss", u.swap_pss}};
+                          {"swap_pss", u.swap_pss},
+                          {"mappings", u.mappings}};
 }
 
 nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
@@ -157,6 +158,7 @@ public:
         u64("private_dirty", u.private_dirty);
         u64("swap", u.swap);
         u64("swap_pss", u.swap_pss);
+        u64("mappings", u.mappings);  // absent in older snapshots: 0
     }
     const json& raw() const { return obj_; }
     std::string name(std::string_view field) const {

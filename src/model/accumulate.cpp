@@ -21,11 +21,13 @@ Shape shape_of(const Mapping& m) {
 }  // namespace
 
 Category MemoryAccumulator::add(const Mapping& m) {
+    MemUsage usage = m.usage;
+    usage.mappings = 1;  // the rows count their mappings (diff: "in N new mappings")
     Shape shape = shape_of(m);
     if (have_pending_) settle_pending(&shape);
     if (options_.infer && shape.unnamed_anon) {
         pending_ = shape;
-        pending_usage_ = m.usage;
+        pending_usage_ = usage;
         have_pending_ = true;
         return Category::AnonOther;
     }
@@ -37,7 +39,7 @@ Category MemoryAccumulator::add(const Mapping& m) {
     if (m.inode != 0) layout_.note_file(m.name);
     if (m.inode == 0 && m.name.starts_with("[anon:")) saw_anon_names_ = true;
     Category c = classify_mapping(m.name, m.inode);
-    categories_[c] += m.usage;
+    categories_[c] += usage;
     if (c != Category::NativeHeap) return c;
     std::string_view sub = native_heap_subname(strip_deleted(m.name));
     auto row = std::find_if(native_rows_.begin(), native_rows_.end(),
@@ -46,7 +48,7 @@ Category MemoryAccumulator::add(const Mapping& m) {
         native_rows_.push_back(NativeHeapRow{std::string(sub), {}});
         row = native_rows_.end() - 1;
     }
-    row->usage += m.usage;
+    row->usage += usage;
     return c;
 }
 

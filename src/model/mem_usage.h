@@ -14,6 +14,7 @@ struct MemUsage {
     uint64_t private_dirty = 0;
     uint64_t swap = 0;
     uint64_t swap_pss = 0;
+    uint64_t mappings = 0;  // how many smaps entries were added up (a count, not kB)
 
     MemUsage& operator+=(const MemUsage& o) {
         size += o.size;
@@ -25,6 +26,7 @@ struct MemUsage {
         private_dirty += o.private_dirty;
         swap += o.swap;
         swap_pss += o.swap_pss;
+        mappings += o.mappings;
         return *this;
     }
     // Unique set size: memory only this process maps.

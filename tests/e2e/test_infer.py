@@ -211,7 +211,10 @@ class Verdicts(unittest.TestCase):
         with Memhog() as hog:
             d = diff_of(hog.pid, lambda: hog.cmd("threadmalloc 50"))
         self.assertEqual([v["group"] for v in d["verdicts"]], ["native"], d["verdicts"])
-        self.assertTrue(d["verdicts"][0]["headline"].startswith("native heap (inferred) +"))
+        # The label is the group's, the inferred share a fact beside it.
+        headline = d["verdicts"][0]["headline"]
+        self.assertTrue(headline.startswith("native heap +"), headline)
+        self.assertRegex(headline, r"\((9\d|100) % inferred from mapping shapes\)")
         with Memhog() as hog:  # the same growth without inference: memory nobody can place
             a = memsnap_json("snapshot", hog.pid, "--no-infer")
             hog.cmd("threadmalloc 50")

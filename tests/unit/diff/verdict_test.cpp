@@ -112,15 +112,22 @@ TEST_CASE("growth in the inferred row says so") {
     Verdicts v = verdicts_of(a, b);
     REQUIRE(v.flagged.size() == 1);
     CHECK(group(v, Group::Native).change.delta() == 33792);
-    CHECK(
-        verdict_headline(v.flagged[0], v).starts_with("native heap (inferred) +33.0 MiB (+206 %)"));
+    // The label stays "native heap" whichever row grew; the inferred share is said as a fact:
+    // 32768 of 33792 kB = 97 %.
+    CHECK(verdict_headline(v.flagged[0], v) ==
+          "native heap +33.0 MiB (+206 %) in 0ms (97 % inferred from mapping shapes): likely "
+          "native leak");
 }
 
 TEST_CASE("AnonPage other is JS heap under anon, or auto for a JS runtime, never under ark") {
     Snapshot a = base(), b = base();
-    b.categories[Category::AnonOther].pss += 102400;             // +100 MiB, +1000 %
-    CHECK(verdicts_of(a, b, JsHeapMode::Auto).flagged.empty());  // "app" is no JS runtime
-    CHECK(verdicts_of(a, b, JsHeapMode::Ark).flagged.empty());
+    b.categories[Category::AnonOther].pss += 102400;  // +100 MiB, +1000 %
+    // "app" is no JS runtime: the growth is unattributed anonymous memory, not JS heap.
+    for (JsHeapMode mode : {JsHeapMode::Auto, JsHeapMode::Ark}) {
+        Verdicts v = verdicts_of(a, b, mode);
+        REQUIRE(v.flagged.size() == 1);
+        CHECK(v.flagged[0].group == Group::Anon);
+    }
     Verdicts anon = verdicts_of(a, b, JsHeapMode::Anon);
     REQUIRE(anon.flagged.size() == 1);
     CHECK(anon.flagged[0].group == Group::Js);
@@ -198,4 +205,140 @@ TEST_CASE("durations read at a glance") {
     CHECK(format_duration(3900000) == "1h05m");
     CHECK(format_duration(2 * 86400000LL + 3 * 3600000LL) == "2d03h");
     CHECK(format_duration(-130000) == "-2m10s");
+}
+
+TEST_CASE("every category belongs to the group DESIGN.md section 6 puts it in") {
+    // Written out by hand from DESIGN.md, independently of the table in diff/groups.cpp.
+    using C = Category;
+    const std::pair<Category, Group> expected[] = {
+        {C::GL, Group::Graphics},         {C::Graph, Group::Graphics},
+        {C::ArkTsHeap, Group::Js},        {C::JsHeapInferred, Group::Js},
+        {C::JavaHeapInferred, Group::Js}, {C::GoHeapInferred, Group::Js},
+        {C::ArkTsStaticHeap, Group::Js},  {C::Guard, Group::Anon},
+        {C::NativeHeap, Group::Native},   {C::NativeHeapInferred, Group::Native},
+        {C::Hap, Group::File},            {C::AnonOther, Group::Anon},
+        {C::Stack, Group::Anon},          {C::StackInferred, Group::Anon},
+        {C::Db, Group::File},             {C::So, Group::File},
+        {C::Dev, Group::Shared},          {C::Dmabuf, Group::Graphics},
+        {C::Ttf, Group::File},            {C::ArkWebPaHeap, Group::Native},
+        {C::DalvikHeap, Group::Js},       {C::FileOther, Group::File},
+    };
+    CHECK(std::size(expected) == kCategoryCount);
+    for (const auto& [c, g] : expected) {
+        CAPTURE(category_info(c).key);
+        CHECK(group_of(c, false) == g);
+        // Only AnonPage other moves under the anon JS heap rule.
+        CHECK(group_of(c, true) == (c == C::AnonOther ? Group::Js : g));
+    }
+}
+
+TEST_CASE("growth of any category past the thresholds is named, never 'nothing grew'") {
+    // +200 MiB in each row alone, on the base process (31624 kB in all): every row's growth
+    // must reach some verdict, whichever group it is in.
+    for (const CategoryInfo& info : category_table()) {
+        CAPTURE(info.key);
+        Snapshot a = base(), b = base();
+        b.categories[info.category].pss += 204800;
+        if (info.category == Category::Dmabuf) b.dma.total = b.dma.mapped = 204800;
+        Verdicts v = verdicts_of(a, b);
+        REQUIRE(!v.flagged.empty());
+        CHECK(v.flagged[0].group != Group::Total);  // a group of its own was named
+        const GroupGrowth& g = group(v, group_of(info.category, false));
+        CHECK(g.flagged);
+        CHECK(g.change.delta() == 204800);
+    }
+}
+
+TEST_CASE("anonymous memory no runtime claims is named by its row and its mappings") {
+    Snapshot a = base(), b = base();
+    b.time_ms += 5000;
+    for (Snapshot* s : {&a, &b}) {  // every row counts its mappings
+        for (auto& row : s->categories.rows) row.mappings = 1;
+    }
+    a.categories[Category::AnonOther].mappings = 12;
+    a.categories[Category::AnonOther].size = 20000;
+    // A program's own 100 mmaps of 2 MiB: +100 mappings, Size +204800 kB, Pss +204800 kB
+    // (from 10240 kB: +2000 %).
+    b.categories[Category::AnonOther].mappings = 112;
+    b.categories[Category::AnonOther].size = 20000 + 204800;
+    b.categories[Category::AnonOther].pss += 204800;
+    Verdicts v = verdicts_of(a, b);
+    REQUIRE(v.flagged.size() == 1);
+    CHECK(v.flagged[0].group == Group::Anon);
+    CHECK(verdict_headline(v.flagged[0], v) ==
+          "AnonPage other +200.0 MiB (+2000 %) in 5.0s, in 100 new mappings of 2.0 MiB on "
+          "average: unattributed anonymous memory, likely leak");
+    // Grown in place (no new mapping, Size +64 MiB), and alongside a stack that grew 10 % of
+    // it: the row is named as where most of it is.
+    Snapshot c = a;
+    c.time_ms = b.time_ms;
+    c.categories[Category::AnonOther].size += 65536;
+    c.categories[Category::AnonOther].pss += 65536;
+    c.categories[Category::Stack].pss += 8192;
+    Verdicts w = verdicts_of(a, c);
+    REQUIRE(w.flagged.size() == 1);
+    // 73728 kB = 72.0 MiB; 73728 / 10240 = +720 %.
+    CHECK(verdict_headline(w.flagged[0], w) ==
+          "anonymous memory +72.0 MiB (+720 %) in 5.0s, most in AnonPage other +64.0 MiB, in "
+          "mappings already there, which grew by 64.0 MiB: unattributed anonymous memory, "
+          "likely leak");
+}
+
+TEST_CASE("growth spread under every group's threshold is still named, as the total") {
+    Snapshot a = base(), b = base();
+    // native +6 MiB (< 8), AnonPage other +6 MiB (< 8), .so +6 MiB (< 16): total +18 MiB of
+    // 31624 kB = +58 %, past total 16 MiB and 10 %.
+    b.categories[Category::NativeHeap].pss += 6144;
+    b.categories[Category::AnonOther].pss += 6144;
+    b.categories[Category::So].pss += 6144;
+    Verdicts v = verdicts_of(a, b);
+    REQUIRE(v.flagged.size() == 1);
+    CHECK(v.flagged[0].group == Group::Total);
+    CHECK(v.flagged[0].change.delta() == 18432);
+    CHECK(verdict_headline(v.flagged[0], v) ==
+          "Pss Total (+SwapPss) +18.0 MiB (+58 %) in 0ms, spread over native +6.0 MiB, anon "
+          "+6.0 MiB, file +6.0 MiB: the process grew, no group past its own threshold");
+    // Under the total threshold (+12 MiB of 31624 kB is past 10 % but under 16 MiB): nothing.
+    b.categories[Category::So].pss -= 6144;
+    CHECK(verdicts_of(a, b).flagged.empty());
+    // SwapPss counts like Pss: memory swapped out is still the process's.
+    Snapshot c = base();
+    c.categories[Category::NativeHeap].swap_pss = 20480;
+    Verdicts s = verdicts_of(a, c);
+    REQUIRE(s.flagged.size() == 1);
+    CHECK(s.flagged[0].group == Group::Native);
+}
+
+TEST_CASE("a light sample against a full one: categories unknown, the total judged") {
+    Snapshot a = base(), b = base();
+    b.rollup = MemUsage{};
+    b.rollup->pss = 31624 + 40960;  // +40 MiB of 31624 kB
+    b.categories = {};
+    Verdicts v = verdicts_of(a, b);
+    CHECK_FALSE(v.categories_known);
+    CHECK(group(v, Group::Native).change == Change{});  // not -100 %
+    CHECK(group(v, Group::Anon).change == Change{});
+    REQUIRE(v.flagged.size() == 1);
+    CHECK(v.flagged[0].group == Group::Total);
+    CHECK(verdict_headline(v.flagged[0], v) ==
+          "Pss Total (+SwapPss) +40.0 MiB (+130 %) in 0ms: the process grew; light samples "
+          "carry no categories, so which memory is unknown");
+}
+
+TEST_CASE("a managed heap's verdict names its runtime, from the row that grew most") {
+    // +218 MiB in java heap (inferred), +1 MiB in js heap (inferred): Java, never "JS heap".
+    Snapshot a = base(), b = base();
+    b.categories[Category::JavaHeapInferred].pss = 218 * 1024;
+    b.categories[Category::JsHeapInferred].pss = 1024;
+    Verdicts v = verdicts_of(a, b, JsHeapMode::Ark);
+    REQUIRE(v.flagged.size() == 1);
+    CHECK(verdict_headline(v.flagged[0], v) ==
+          "java heap (inferred) +219.0 MiB (new) in 0ms: likely Java heap leak "
+          "[js-heap ark: named ArkTS heap only]");
+    Snapshot c = base();
+    c.categories[Category::GoHeapInferred].pss = 64 * 1024;
+    Verdicts go = verdicts_of(a, c, JsHeapMode::Ark);
+    REQUIRE(go.flagged.size() == 1);
+    CHECK(verdict_headline(go.flagged[0], go).starts_with("go heap (inferred) +64.0 MiB (new)"));
+    CHECK(verdict_headline(go.flagged[0], go).find("likely Go heap leak") != std::string::npos);
 }
