@@ -226,7 +226,12 @@ std::string verdict_headline(const GroupGrowth& g, const Verdicts& v) {
     if (!g.shape.empty()) line += " (series: " + g.shape + ")";
     if ((g.group == Group::Fd || g.group == Group::Thread) && !g.mostly.empty())
         line += fmt::format(", mostly {} {:+}", g.mostly, g.mostly_delta);
-    if (g.group == Group::Js) line += " [" + v.js_rule.reason + "]";
+    // The JS heap rule says whether AnonPage other was counted: worth saying for a JS heap, not
+    // for a JVM's or Go's.
+    const bool other_runtime = g.top_row == Category::JavaHeapInferred ||
+                               g.top_row == Category::GoHeapInferred ||
+                               g.top_row == Category::DalvikHeap;
+    if (g.group == Group::Js && !other_runtime) line += " [" + v.js_rule.reason + "]";
     return line;
 }
 

@@ -333,8 +333,7 @@ TEST_CASE("a managed heap's verdict names its runtime, from the row that grew mo
     Verdicts v = verdicts_of(a, b, JsHeapMode::Ark);
     REQUIRE(v.flagged.size() == 1);
     CHECK(verdict_headline(v.flagged[0], v) ==
-          "java heap (inferred) +219.0 MiB (new) in 0ms: likely Java heap leak "
-          "[js-heap ark: named ArkTS heap only]");
+          "java heap (inferred) +219.0 MiB (new) in 0ms: likely Java heap leak");
     Snapshot c = base();
     c.categories[Category::GoHeapInferred].pss = 64 * 1024;
     Verdicts go = verdicts_of(a, c, JsHeapMode::Ark);

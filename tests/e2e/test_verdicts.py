@@ -1,0 +1,141 @@
+"""Verdicts on real processes (issue 15): growth no runtime claims is named, leak shapes over a
+watched series, the big-process trend rule, and watch's exit status. Each test starts the
+process it watches (tests/helpers/memhog.c, or node with tests/e2e/nodehog.js) and grows a known
+amount of memory; the expected sizes are the bytes asked for."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+from harness import MEMSNAP, Memhog, memsnap, unittest
+
+MIB_KB = 1024
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="memsnap-verdicts-")
+        self.addCleanup(shutil.rmtree, self.dir)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def snap(self, pid, name):
+        r = memsnap("snapshot", pid, "-o", self.path(name))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return self.path(name)
+
+    def diff(self, *args, code):
+        r = memsnap("diff", *args, "--format", "json")
+        self.assertEqual(r.returncode, code, r.stdout + r.stderr)
+        return json.loads(r.stdout)
+
+    def watch(self, pid, out, *args):
+        return subprocess.Popen([MEMSNAP, "watch", str(pid), "--interval", "100ms", "-o", out,
+                                 *map(str, args)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def group(self, d, name):
+        return next(g for g in d["series"]["groups"] if g["group"] == name)
+
+
+class Unclaimed(Base):
+    def test_a_programs_own_2mib_mmaps_are_named_on_both_diffs(self):
+        # 50 mmaps of 2 MiB, touched: +100 MiB of anonymous memory no runtime or allocator
+        # claims (memhog is no JS runtime, and round 2 MiB mmaps are no malloc chunk shape).
+        series = self.path("mmaps.ndjson")
+        with Memhog() as hog:
+            a = self.snap(hog.pid, "a.json")
+            w = self.watch(hog.pid, series, "--duration", "2s")
+            time.sleep(0.5)
+            for _ in range(50):
+                hog.cmd("mmap 2")
+            b = self.snap(hog.pid, "b.json")
+            _, err = w.communicate(timeout=60)
+        d = self.diff(a, b, code=1)
+        self.assertEqual(d["verdicts"][0]["group"], "anon", d["verdicts"])
+        head = d["verdicts"][0]["headline"]
+        self.assertTrue(head.startswith("AnonPage other +"), head)
+        self.assertIn("new mapping", head)
+        self.assertIn("unattributed anonymous memory", head)
+        grew = d["groups"]["anon"]["delta"]
+        self.assertLessEqual(abs(grew - 100 * MIB_KB), 0.05 * 100 * MIB_KB, grew)
+        self.assertNotIn("nothing grew", memsnap("diff", a, b).stdout)
+        s = self.diff(series, code=1)
+        self.assertIn("anon", s["series"]["leaks"], s["series"])
+        self.assertIn(self.group(s, "anon")["shape"],
+                      ("steady growth", "grew, then held (a leak that stopped)"))
+
+
+class Shapes(Base):
+    def test_a_leak_that_stopped_and_is_watched_long_after_is_still_a_leak(self):
+        # 64 MiB of brk in the first half second, then 3 s of nothing: a plateau.
+        series = self.path("plateau.ndjson")
+        with Memhog() as hog:
+            w = self.watch(hog.pid, series, "--duration", "3.5s")
+            time.sleep(0.3)
+            for _ in range(4):
+                hog.cmd("brk 16")
+            _, err = w.communicate(timeout=60)
+        s = self.diff(series, code=1)
+        native = self.group(s, "native")
+        self.assertTrue(native["leak"], native)
+        self.assertEqual(native["shape"], "grew, then held (a leak that stopped)")
+        self.assertEqual(s["series"]["leaks"], ["native"])
+        text = memsnap("diff", series).stdout
+        self.assertIn("(series: grew, then held (a leak that stopped))", text)
+
+    def test_a_sawtooth_is_judged_by_its_floor(self):
+        # Five teeth of 40 MiB of brk: grown, held 0.3 s, shrunk back by 40 (flat floor) or by
+        # 30 (the floor rises 10 MiB a tooth: 0, 10, ..., 40 MiB).
+        for back, leak in ((40, False), (30, True)):
+            series = self.path(f"saw{back}.ndjson")
+            with Memhog() as hog:
+                w = self.watch(hog.pid, series, "--duration", "3.6s")
+                time.sleep(0.2)
+                for _ in range(5):
+                    hog.cmd("brk 40")
+                    time.sleep(0.3)
+                    hog.cmd(f"unbrk {back}")
+                    time.sleep(0.3)
+                w.communicate(timeout=60)
+            s = self.diff(series, code=1 if leak else 0)
+            native = self.group(s, "native")
+            self.assertGreaterEqual(native["falls"], 3, (back, native))
+            self.assertEqual(native["leak"], leak, (back, native))
+            self.assertEqual(native["shape"], "sawtooth, rising floor" if leak
+                             else "sawtooth, flat floor (churn)")
+
+
+class BigProcess(Base):
+    def test_a_slow_steady_leak_under_the_relative_threshold_is_flagged_by_its_trend(self):
+        # A 400 MiB heap growing 1 MiB every 150 ms for 3 s: about +20 MiB, 5 % (under 10 %),
+        # but past 8 MiB and steady.
+        series = self.path("slow.ndjson")
+        with Memhog() as hog:
+            hog.cmd("brk 400")
+            a = self.snap(hog.pid, "a.json")
+            w = self.watch(hog.pid, series, "--duration", "3s")
+            stop = time.time() + 3.0
+            while time.time() < stop:
+                hog.cmd("brk 1")
+                time.sleep(0.15)
+            b = self.snap(hog.pid, "b.json")
+            w.communicate(timeout=60)
+        # Two snapshots carry no trend: under 10 %, no native verdict.
+        d = self.diff(a, b, code=0)
+        self.assertLess(d["groups"]["native"]["percent"], 10)
+        self.assertGreater(d["groups"]["native"]["delta"], 8 * MIB_KB)
+        s = self.diff(series, code=1)
+        native = self.group(s, "native")
+        self.assertTrue(native["leak"], native)
+        self.assertEqual(native["shape"], "steady growth")
+        self.assertLess(native["p_value"], 0.05)
+        self.assertIn("a significant trend, under the relative threshold",
+                      memsnap("diff", series).stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
