@@ -156,6 +156,10 @@ int run_watch(const WatchOptions& opts) {
     Snapshot first, last;
     int64_t samples = 0;
     int code = kExitOk;
+    // A threshold crossed at any sample makes the watch's exit status 1 (unless the process
+    // went away: 3), even when the growth fell back before the end.
+    bool crossed = false;
+    std::string first_crossing;
     std::array<bool, kGroupCount> reported{};
     const int64_t start = monotonic_ms();
     if (header_needed) write_line(out_fd, series_csv_header(), out_name);
@@ -209,6 +213,10 @@ int run_watch(const WatchOptions& opts) {
 
         SnapshotDiff diff = diff_snapshots(first, last);
         Verdicts v = judge(first, last, diff, thresholds, resolve_js_heap_rule(js_mode, first, last));
+        if (!v.flagged.empty() && !crossed) {
+            crossed = true;
+            first_crossing = verdict_headline(v.flagged.front(), v);
+        }
         if (!opts.event.empty()) {
             for (const GroupGrowth& g : v.flagged) {
                 auto& done = reported[static_cast<std::size_t>(g.group)];
@@ -255,7 +263,11 @@ int run_watch(const WatchOptions& opts) {
             std::fprintf(stderr, "  past a threshold: %s (memsnap diff on the series tells a steady "
                                  "leak from a spike)\n",
                          verdict_headline(v.flagged.front(), v).c_str());
+        else if (crossed)
+            std::fprintf(stderr, "  crossed a threshold during the watch, back under it at the end: "
+                                 "%s\n", first_crossing.c_str());
     }
+    if (code == kExitOk && crossed) code = kExitThreshold;
     if (out_fd != STDOUT_FILENO) ::close(out_fd);
     return code;
 }
@@ -319,8 +331,9 @@ void register_watch_command(CLI::App& app, int& exit_code) {
         "Each sample is one line, written whole and at once (a kill leaves at most one torn last\n"
         "line, which diff skips). Sampling keeps its cadence; a sample that overran is said on\n"
         "stderr. On a terminal a status line on stderr shows the growth per group. Ctrl-C or\n"
-        "SIGTERM: the last line is complete, a summary goes to stderr, exit 0. Exit 3 when the\n"
-        "process exits or its PID is reused by another process.");
+        "SIGTERM: the last line is complete and a summary goes to stderr. Exit 1 when a group\n"
+        "crossed its threshold (first sample against any later one) during the watch, else 0;\n"
+        "exit 3 when the process exits or its PID is reused by another process.");
     cmd->callback([opts, &exit_code] { exit_code = run_watch(*opts); });
 }
 

@@ -21,6 +21,11 @@ struct Change {
     int64_t delta() const { return static_cast<int64_t>(after) - static_cast<int64_t>(before); }
     // delta / before in percent; nullopt when before is 0 (growth from nothing).
     std::optional<double> percent() const;
+    Change& operator+=(const Change& o) {
+        before += o.before;
+        after += o.after;
+        return *this;
+    }
     bool operator==(const Change&) const = default;
 };
 

@@ -66,13 +66,6 @@ Part largest(std::initializer_list<Part> parts) {
 
 }  // namespace
 
-std::string thread_name_stem(std::string_view name) {
-    std::size_t end = name.size();
-    while (end > 0 && std::isdigit(static_cast<unsigned char>(name[end - 1]))) --end;
-    if (end == name.size() || end == 0) return std::string(name);
-    return std::string(name.substr(0, end)) + "*";
-}
-
 uint64_t parse_size_kb(std::string_view text) {
     std::string_view s = trim(text);
     double value = 0;
@@ -162,16 +155,30 @@ JsHeapRule resolve_js_heap_rule(JsHeapMode mode, const Snapshot& before, const S
         rule.reason = "js-heap anon: AnonPage other counted as JS heap";
         return rule;
     }
+    // A JS runtime by its recorded runtime, its name or its mapped libraries; or, for one that
+    // renamed itself (node's process.title) with no library to show, by the V8 heap pages it
+    // maps: at least kV8PagesKb in js heap (inferred).
+    constexpr uint64_t kV8PagesKb = 1024;  // four 256 KiB V8 pages
     std::string runtime;
     for (const Snapshot* s : {&after, &before}) {
         if (runtime.empty()) runtime = s->js_runtime;
+        if (runtime.empty() && (!js_runtime_of_process(s->runtime).empty() || s->runtime == "jsvm"))
+            runtime = s->runtime;
         if (runtime.empty()) runtime = std::string(js_runtime_of_process(s->name));
     }
+    const bool v8_pages = after.categories[Category::JsHeapInferred].pss >= kV8PagesKb ||
+                          before.categories[Category::JsHeapInferred].pss >= kV8PagesKb;
     const std::string& name = after.name.empty() ? before.name : after.name;
+    const std::string who = name.empty() ? std::string("the process") : name;
     if (!runtime.empty()) {
         rule.counts_anon = true;
-        rule.reason = "js-heap auto: " + (name.empty() ? std::string("the process") : name) +
-                      " is a JS runtime (" + runtime + "), AnonPage other counted as JS heap";
+        rule.reason = "js-heap auto: " + who + " is a JS runtime (" + runtime +
+                      "), AnonPage other counted as JS heap";
+    } else if (v8_pages) {
+        rule.counts_anon = true;
+        rule.reason = "js-heap auto: " + who +
+                      " maps V8 heap pages (js heap (inferred)): a JS runtime, AnonPage other "
+                      "counted as JS heap";
     } else {
         rule.reason = "js-heap auto: " + (name.empty() ? std::string("the process") : name) +
                       " is not a known JS runtime, named ArkTS heap only";
@@ -185,6 +192,8 @@ Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
     v.js_rule = js_rule;
     v.elapsed_ms = d.elapsed_ms;
     v.categories_known = !a.rollup && !b.rollup;
+    v.runtime = b.runtime.empty() ? a.runtime : b.runtime;
+    v.allocator = b.allocator.empty() ? a.allocator : b.allocator;
     v.mappings_known = v.categories_known && a.categories.total().mappings > 0 &&
                        b.categories.total().mappings > 0;
     const bool anon_is_js = js_rule.counts_anon;
@@ -263,6 +272,16 @@ Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
 
 void select_verdicts(Verdicts& v, const std::array<bool, kGroupCount>& keep) {
     v.flagged.clear();
+    GroupGrowth& js = v.groups[static_cast<std::size_t>(Group::Js)];
+    GroupGrowth& native = v.groups[static_cast<std::size_t>(Group::Native)];
+    const bool v8_heap = js.top_row == Category::JsHeapInferred ||
+                         (v.js_rule.counts_anon && js.top_row == Category::AnonOther);
+    if (v8_heap && js.flagged && keep[static_cast<std::size_t>(Group::Js)] && native.flagged &&
+        static_cast<double>(native.change.delta()) <=
+            kV8BookkeepingShare * static_cast<double>(js.change.delta())) {
+        native.flagged = false;
+        native.v8_bookkeeping = true;
+    }
     bool memory_named = false;
     for (const GroupGrowth& g : v.groups) {
         if (g.group == Group::Total || !g.flagged || !keep[static_cast<std::size_t>(g.group)])

@@ -130,8 +130,14 @@ struct Wording {
 Wording group_wording(const GroupGrowth& g, const Verdicts& v) {
     const std::optional<Category> top = g.top_row;
     switch (g.group) {
-        case Group::Native:
-            return {"native heap", "likely native leak"};
+        case Group::Native: {
+            // Always "native heap" (the inferred share is said apart), naming the allocator
+            // when it is not glibc's.
+            Wording w{"native heap", "likely native leak"};
+            if (!v.allocator.empty() && v.allocator != "glibc") w.label += " (" + v.allocator + ")";
+            if (v.runtime == "python") w.meaning += " (Python objects live in native heap)";
+            return w;
+        }
         case Group::Js:
             // The runtime is named from the row that grew most: a JVM is never "JS heap".
             if (top == Category::DalvikHeap) return {"dalvik heap", "likely Java heap leak"};
@@ -235,6 +241,14 @@ std::string verdict_headline(const GroupGrowth& g, const Verdicts& v) {
     return line;
 }
 
+std::string bookkeeping_line(const Verdicts& v) {
+    const GroupGrowth& native = v.groups[static_cast<std::size_t>(Group::Native)];
+    const GroupGrowth& js = v.groups[static_cast<std::size_t>(Group::Js)];
+    return fmt::format("native {} alongside JS {}: V8's own bookkeeping, not a separate leak",
+                       human_signed_size(native.change.delta()),
+                       human_signed_size(js.change.delta()));
+}
+
 std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options) {
     const SnapshotDiff& d = r.diff;
     const bool human = options.human;
@@ -319,7 +333,8 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
         const RowStyle thread_style = style(flagged(Group::Thread));
         change_row(out, "threads", d.thread_num, false, thread_style);
         add("\n");
-        for (const auto& [tname, c] : d.thread_by_name) {
+        // A numbered pool is one row ("worker-*"), as in the verdict.
+        for (const auto& [tname, c] : group_numbered_names(d.thread_by_name)) {
             if (c.delta() == 0) continue;  // a long list of idle names says nothing
             change_row(out, "  " + tname, c, false, thread_style);
             add("\n");
@@ -358,6 +373,8 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
             std::string line = verdict_headline(g, v);
             add("  " + (options.color ? paint(line, kBoldRed) : line) + "\n");
         }
+        if (v.groups[static_cast<std::size_t>(Group::Native)].v8_bookkeeping)
+            add("  " + bookkeeping_line(v) + "\n");
     }
     add("js heap rule: " + v.js_rule.reason + "\n");
     return out;
@@ -416,6 +433,7 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
                             {"size_delta", g.size_delta}};
         }
         if (group_has_categories(g.group)) j["inferred_delta"] = g.inferred_delta;
+        if (g.group == Group::Native) j["v8_bookkeeping"] = g.v8_bookkeeping;
         groups[std::string(group_key(g.group))] = std::move(j);
     }
     oj verdicts = oj::array();
@@ -451,6 +469,9 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
         {"groups", std::move(groups)},
         {"verdicts", std::move(verdicts)},
         {"categories_known", v.categories_known},
+        {"notes", v.groups[static_cast<std::size_t>(Group::Native)].v8_bookkeeping
+                      ? oj::array({bookkeeping_line(v)})
+                      : oj::array()},
         {"leak", !v.flagged.empty()},
     };
 }

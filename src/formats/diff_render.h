@@ -48,6 +48,10 @@ std::string diff_to_csv(const DiffReport& report);
 // the JS group names the rule that applied.
 std::string verdict_headline(const GroupGrowth& g, const Verdicts& v);
 
+// "native +14.0 MiB alongside JS +242.0 MiB: V8's own bookkeeping, not a separate leak", for a
+// native group marked v8_bookkeeping.
+std::string bookkeeping_line(const Verdicts& v);
+
 // "850ms", "4.2s", "42s", "2m10s", "1h05m", "2d03h"; negative with a leading '-'.
 std::string format_duration(int64_t ms);
 

@@ -19,7 +19,13 @@ std::string trend_value(double v, Group g, bool human) {
 std::string shape_note(const GroupSeries& g) {
     std::string_view words = shape_words(g.shape.shape);
     if (words.empty()) return "";
-    std::string note = fmt::format("  {}: {}", words, g.leak ? "leak" : "not a leak");
+    // A leaking shape that is no verdict: the total beside a memory group that names the
+    // growth, or native growth that is V8's bookkeeping beside the JS heap.
+    std::string_view verdict = g.leak                 ? "leak"
+                               : !g.shape.leak        ? "not a leak"
+                               : g.group == Group::Total ? "named by its groups"
+                                                         : "within V8's own bookkeeping";
+    std::string note = fmt::format("  {}: {}", words, verdict);
     if (g.shape.by_trend) note += " (a significant trend, under the relative threshold)";
     return note;
 }

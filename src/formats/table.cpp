@@ -1,5 +1,7 @@
 #include "formats/table.h"
 
+#include "model/thread_names.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -94,7 +96,8 @@ void append_resource_sections(std::string& out, const Snapshot& snap, bool human
     }
     if (snap.thread.num > 0) {
         fmt::format_to(std::back_inserter(out), "\nthreads: {}\n", snap.thread.num);
-        auto names = largest_first(snap.thread.by_name);
+        // A numbered pool is one row ("worker-*"), as in the verdicts (JSON has every name).
+        auto names = largest_first(group_numbered_names(snap.thread.by_name));
         uint64_t rest = 0;
         for (std::size_t i = 0; i < names.size(); ++i) {
             if (i < kMaxThreadNames)

@@ -9,6 +9,7 @@
 //   buf1m N     N MiB in 1 MiB Buffers
 //   gc          a full garbage collection (needs --expose-gc), then the usage
 //   mem         just the usage
+//   title NAME  process.title = NAME (renames the process: its comm no longer says node)
 //   exit        exit 0 (EOF on stdin too)
 // "mem" is process.memoryUsage() (bytes) taken after a full GC when --expose-gc is given.
 'use strict';
@@ -54,6 +55,11 @@ const rl = readline.createInterface({ input: process.stdin });
 rl.on('line', (line) => {
     const [cmd, arg] = line.trim().split(/\s+/);
     if (cmd === 'exit') process.exit(0);
+    if (cmd === 'title' && arg) {
+        process.title = arg;
+        reply({ ok: true, mem: usage() });
+        return;
+    }
     const f = commands[cmd];
     const n = Number(arg || 0);
     if (!f || !Number.isFinite(n) || n < 0) {

@@ -183,6 +183,11 @@ TEST_CASE("thread names of a numbered pool share a stem") {
     CHECK(thread_name_stem("gmain") == "gmain");
     CHECK(thread_name_stem("1234") == "1234");
     CHECK(thread_name_stem("") == "");
+    // Names sharing a stem are summed under it; a lone numbered name keeps its own.
+    const std::map<std::string, uint64_t> names = {
+        {"worker-0", 1}, {"worker-1", 2}, {"worker-59", 1}, {"gmain", 1}, {"pool-7", 1}};
+    const std::map<std::string, uint64_t> grouped = {{"worker-*", 4}, {"gmain", 1}, {"pool-7", 1}};
+    CHECK(group_numbered_names(names) == grouped);
 }
 
 TEST_CASE("graphics counts a dmabuf once, mapped or not") {
@@ -340,4 +345,61 @@ TEST_CASE("a managed heap's verdict names its runtime, from the row that grew mo
     REQUIRE(go.flagged.size() == 1);
     CHECK(verdict_headline(go.flagged[0], go).starts_with("go heap (inferred) +64.0 MiB (new)"));
     CHECK(verdict_headline(go.flagged[0], go).find("likely Go heap leak") != std::string::npos);
+}
+
+TEST_CASE("native growth within V8's own bookkeeping beside a JS heap leak is no second verdict") {
+    // JS heap (inferred) +242 MiB; native +14 MiB is 5.8 % of it, under kV8BookkeepingShare
+    // (20 %; measured 7.4-10.5 % on node 20).
+    Snapshot a = base("node"), b = base("node");
+    b.categories[Category::JsHeapInferred].pss = 242 * 1024;
+    b.categories[Category::NativeHeap].pss += 14 * 1024;
+    Verdicts v = verdicts_of(a, b);
+    REQUIRE(v.flagged.size() == 1);
+    CHECK(v.flagged[0].group == Group::Js);
+    CHECK(group(v, Group::Native).v8_bookkeeping);
+    CHECK(bookkeeping_line(v) ==
+          "native +14.0 MiB alongside JS +242.0 MiB: V8's own bookkeeping, not a separate leak");
+    // +60 MiB of native is 24.8 % of 242: a native leak of its own.
+    b.categories[Category::NativeHeap].pss += 46 * 1024;
+    Verdicts w = verdicts_of(a, b);
+    REQUIRE(w.flagged.size() == 2);
+    CHECK_FALSE(group(w, Group::Native).v8_bookkeeping);
+    // Beside a Java heap there is no V8: native +14 MiB stays a verdict.
+    Snapshot j = base();
+    j.categories[Category::JavaHeapInferred].pss = 242 * 1024;
+    j.categories[Category::NativeHeap].pss += 14 * 1024;
+    CHECK(verdicts_of(a, j).flagged.size() == 2);
+}
+
+TEST_CASE("the native verdict names a non-glibc allocator and Python's objects") {
+    Snapshot a = base(), b = base();
+    b.categories[Category::NativeHeapInferred].pss = 32768;
+    b.allocator = "jemalloc";
+    Verdicts v = verdicts_of(a, b);
+    REQUIRE(v.flagged.size() == 1);
+    CHECK(verdict_headline(v.flagged[0], v).starts_with("native heap (jemalloc) +32.0 MiB"));
+    b.allocator = "glibc";
+    b.runtime = "python";
+    Verdicts p = verdicts_of(a, b);
+    CHECK(verdict_headline(p.flagged[0], p) ==
+          "native heap +32.0 MiB (+200 %) in 0ms (100 % inferred from mapping shapes): likely "
+          "native leak (Python objects live in native heap)");
+}
+
+TEST_CASE("a JS runtime that renamed itself is still one: its runtime field, or its V8 pages") {
+    // node with process.title = "my-server": no JS name, no libnode.so (a static node).
+    Snapshot a = base("my-server"), b = base("my-server");
+    b.categories[Category::AnonOther].pss += 102400;
+    b.runtime = "node";
+    Verdicts by_field = verdicts_of(a, b);
+    CHECK(by_field.js_rule.counts_anon);
+    CHECK(by_field.js_rule.reason ==
+          "js-heap auto: my-server is a JS runtime (node), AnonPage other counted as JS heap");
+    b.runtime.clear();
+    b.categories[Category::JsHeapInferred].pss = 2048;  // eight V8 pages
+    Verdicts by_pages = verdicts_of(a, b);
+    CHECK(by_pages.js_rule.counts_anon);
+    REQUIRE(by_pages.flagged.size() == 1);
+    CHECK(by_pages.flagged[0].group == Group::Js);
+    CHECK(by_pages.js_rule.reason.find("is not a known JS runtime") == std::string::npos);
 }
