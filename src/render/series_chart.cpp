@@ -159,10 +159,8 @@ SeriesChart::SeriesChart(const ChartOptions& options)
 void SeriesChart::add(const SeriesSample& sample) {
     const Snapshot snap = snapshot_of(sample);
     std::array<double, kSlots> v{};
-    const std::array<uint64_t, kGroupCount> groups = group_values(snap, JsHeapRule{});
-    JsHeapRule anon;
-    anon.counts_anon = true;
-    const std::array<uint64_t, kGroupCount> with_anon = group_values(snap, anon);
+    const std::array<uint64_t, kGroupCount> groups = group_values(snap, false);
+    const std::array<uint64_t, kGroupCount> with_anon = group_values(snap, true);
     for (std::size_t g = 0; g < kGroupCount; ++g) v[g] = static_cast<double>(groups[g]);
     v[kJsAnonSlot] = static_cast<double>(with_anon[static_cast<std::size_t>(Group::Js)]);
     const MemUsage total = snap.total();
@@ -175,7 +173,7 @@ std::string group_verdict_word(Group g, const SeriesJudgement& judged) {
     const GroupGrowth& end = judged.verdicts.groups[static_cast<std::size_t>(g)];
     if (!judged.trend) return end.flagged ? "past threshold" : "below threshold";
     const GroupSeries& s = judged.analysis.groups[static_cast<std::size_t>(g)];
-    if (s.leak) return "leak: steady growth";
+    if (s.leak) return "leak: " + std::string(shape_words(s.shape.shape));
     if (end.flagged) return "grew, not steadily";
     if (s.spike) return "spike, fell back";
     return "no leak";
@@ -212,7 +210,8 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
     } else {
         for (std::size_t g = 0; g < kGroupCount; ++g) {
             const Group group = static_cast<Group>(g);
-            if (!group_is_memory(group) || !wanted(group_key(group))) continue;
+            // The total has its own line below.
+            if (!group_is_memory(group) || group == Group::Total || !wanted(group_key(group))) continue;
             const std::size_t slot = group == Group::Js && js_anon ? kJsAnonSlot : g;
             std::string label = std::string(group_key(group)) + (group == Group::Js && js_anon ? " (+anon)" : "");
             lines.push_back({slot, std::string(group_key(group)), label, true, kPens[pen++ % kPens.size()], group});

@@ -32,7 +32,7 @@ def watch_leak(directory, comm=None, seconds=3.0):
             hog.cmd("brk 4")
             time.sleep(0.2)
         _, err = w.communicate(timeout=30)
-        if w.returncode != 0:
+        if w.returncode != 1:  # 1: the leak crossed a threshold during the watch
             raise AssertionError(f"watch exited {w.returncode}: {err}")
     return out
 

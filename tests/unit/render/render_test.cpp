@@ -152,10 +152,10 @@ TEST_CASE("the chart of 100 000 samples still draws a single-sample spike") {
     // The thinned path is bounded by the pixel columns, not by the samples: at most 4 points for
     // each of fewer than 2 x 658 columns.
     CHECK(ys.size() < 4 * 2 * 658);
-    // One path per group and the total, and the verdict beside each.
+    // One path per group and the total, and the verdict beside each (8 groups and the total).
     for (const char* key : {"native", "js", "graphics", "total", "fd", "thread"})
         CHECK(count(svg, std::string("class=\"series\" data-key=\"") + key + "\"") == 1);
-    CHECK(count(svg, "class=\"verdict\"") == 6);
+    CHECK(count(svg, "class=\"verdict\"") == 9);
 }
 
 TEST_CASE("the chart escapes the process name") {
