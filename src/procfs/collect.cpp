@@ -10,6 +10,7 @@
 #include "model/runtime.h"
 #include "procfs/exe.h"
 #include "procfs/fd.h"
+#include "procfs/file.h"
 #include "procfs/meminfo.h"
 #include "procfs/status.h"
 #include "procfs/task.h"
@@ -192,11 +193,9 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
         Category c = acc.add(m);
         if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
     };
-    if (path == "-") {
-        reader.read_fd(STDIN_FILENO, "<stdin>", add);
-    } else {
-        reader.read_file(path, add);
-    }
+    // A file the user named: open_input_file() refuses devices and FIFOs, errors are Io.
+    FdGuard fd(path == "-" ? -1 : open_input_file(path));
+    reader.read_fd(path == "-" ? open_input_file("-") : fd.get(), path == "-" ? "<stdin>" : path, add);
     acc.finish();
     snap.categories = acc.categories();
     snap.native_heap = acc.native_heap();
