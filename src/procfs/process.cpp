@@ -20,7 +20,7 @@ bool parse_pid(std::string_view s, int64_t& pid) {
 int64_t thread_group_of(const ProcRoot& root, int64_t pid) {
     std::string status;
     try {
-        read_small_file(root.pid_path(pid, "status"), status, 64 * 1024);
+        read_small_file(root, root.pid_path(pid, "status"), status, 64 * 1024);
     } catch (const Error&) {
         return 0;
     }
@@ -35,6 +35,33 @@ int64_t thread_group_of(const ProcRoot& root, int64_t pid) {
 }
 
 }  // namespace
+
+std::string live_thread_dir(const ProcRoot& root, int64_t pid) {
+    std::vector<std::string> names;
+    try {
+        names = root.source().list(root.pid_path(pid, "task"));
+    } catch (const Error&) {
+        return "";
+    }
+    std::vector<int64_t> tids;
+    for (const std::string& name : names) {
+        int64_t tid = 0;
+        if (!name.empty() && name[0] != '0' && parse_pid(name, tid) && tid != pid) tids.push_back(tid);
+    }
+    std::sort(tids.begin(), tids.end());
+    for (int64_t tid : tids) {
+        std::string status;
+        try {
+            read_small_file(root, root.pid_path(pid, "task/" + std::to_string(tid) + "/status"),
+                            status, 64 * 1024);
+        } catch (const Error&) {
+            continue;  // that thread is gone too
+        }
+        // A live thread of a process with an address space: its status has VmSize.
+        if (status.find("\nVmSize:") != std::string::npos) return "task/" + std::to_string(tid) + "/";
+    }
+    return "";
+}
 
 std::string ProcRoot::pid_path(int64_t pid, std::string_view file) const {
     std::string p = std::to_string(pid);

@@ -15,7 +15,7 @@ import threading
 import time
 import unittest
 
-from harness import FIXTURES, MEMSNAP, memsnap
+from harness import FIXTURES, MEMSNAP, Memhog, kernel_kb, memsnap
 
 # A real process that names itself and one of its threads with bytes that are not UTF-8
 # (prctl(PR_SET_NAME) needs no privilege), then waits for stdin to close.
@@ -480,6 +480,44 @@ class Processes(unittest.TestCase):
             with open(victim) as f:
                 self.assertEqual(f.read(), "keep\n")
             self.assertTrue(os.path.islink(link))
+
+    def test_16_a_process_whose_main_thread_exited_is_read_from_a_live_thread(self):
+        with Memhog() as hog:
+            hog.cmd("threads 2 live")
+            hog.cmd("mmap 32")
+            hog.cmd("exitmain")
+            with open(f"/proc/{hog.pid}/stat") as f:  # the kernel shows the leader a zombie
+                self.assertEqual(f.read().rsplit(")", 1)[1].split()[0], "Z")
+            tid = min(int(t) for t in os.listdir(f"/proc/{hog.pid}/task") if int(t) != hog.pid)
+            want = kernel_kb(f"/proc/{hog.pid}/task/{tid}/smaps_rollup", "Pss")
+            self.assertGreater(want, 32 * 1024)
+            r = memsnap("--mem", hog.pid, "--format", "json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got = sum(c["pss"] for c in json.loads(r.stdout)["categories"].values())
+            self.assertLess(abs(got - want), want * 0.05)  # smaps vs smaps_rollup, moments apart
+            r = memsnap("--mem", "--format", "json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            rows = [p for p in json.loads(r.stdout)["processes"] if p["pid"] == hog.pid]
+            self.assertEqual(len(rows), 1, "listed (not a kernel thread)")
+            self.assertLess(abs(rows[0]["pss"] - want), want * 0.05)
+
+    def test_16_a_zombie_is_called_a_zombie(self):
+        child = subprocess.Popen(["true"])
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:  # exited, not reaped: a zombie
+                with open(f"/proc/{child.pid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        break
+                time.sleep(0.05)
+            r = memsnap("--mem", "--format", "json")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out = json.loads(r.stdout)
+            skipped = [s for s in out["skipped"] if s["pid"] == child.pid]
+            self.assertEqual([s["reason"] for s in skipped], ["zombie"])
+            self.assertIn("is a zombie", skipped[0]["error"])
+        finally:
+            child.wait()
 
 
 if __name__ == "__main__":
