@@ -485,9 +485,13 @@ class Processes(unittest.TestCase):
         with Memhog() as hog:
             hog.cmd("threads 2 live")
             hog.cmd("mmap 32")
-            hog.cmd("exitmain")
-            with open(f"/proc/{hog.pid}/stat") as f:  # the kernel shows the leader a zombie
-                self.assertEqual(f.read().rsplit(")", 1)[1].split()[0], "Z")
+            hog.cmd("exitmain")  # replies before it exits: wait for the kernel to show a zombie
+            deadline, state = time.monotonic() + 10, "?"
+            while state != "Z" and time.monotonic() < deadline:
+                time.sleep(0.05)
+                with open(f"/proc/{hog.pid}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            self.assertEqual(state, "Z")
             tid = min(int(t) for t in os.listdir(f"/proc/{hog.pid}/task") if int(t) != hog.pid)
             want = kernel_kb(f"/proc/{hog.pid}/task/{tid}/smaps_rollup", "Pss")
             self.assertGreater(want, 32 * 1024)
