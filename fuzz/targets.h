@@ -18,7 +18,7 @@ struct NamedTarget {
 };
 
 // Every target, by name: smaps, status, stat, meminfo, fdinfo, snapshot_json, series_line,
-// csv_record, arguments.
+// csv_record, series_file, snapshot_text, names, arguments.
 const NamedTarget* all_targets(std::size_t& count);
 
 }  // namespace memsnap::fuzz

@@ -1,5 +1,9 @@
 #include "cli/app.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <string>
 #include <vector>
@@ -17,20 +21,20 @@ namespace memsnap {
 namespace {
 
 // `memsnap --mem ...` is hidumper's spelling of `memsnap mem ...`; with no subcommand, any
-// option other than --help/--version also means `mem` (`memsnap --smaps FILE`).
+// option other than --help/--version also means `mem` (`memsnap --smaps FILE`). A subcommand
+// is only ever the first argument: `memsnap --mem diff` reads a process named "diff", and a
+// `--mem` after `--` is an argument like any other.
 std::vector<std::string> normalise_args(int argc, char** argv, const CLI::App& app) {
     std::vector<std::string> args(argv + 1, argv + argc);
     bool has_subcommand = false;
-    for (const std::string& a : args) {
-        if (a == "--") break;
-        for (const CLI::App* sub : app.get_subcommands({})) {
-            if (sub->get_name() == a) has_subcommand = true;
-        }
-    }
-    bool wants_mem = false;
+    for (const CLI::App* sub : app.get_subcommands({}))
+        if (!args.empty() && sub->get_name() == args.front()) has_subcommand = true;
+    if (has_subcommand) return args;
+    bool wants_mem = false, after_dashes = false;
     std::vector<std::string> out;
     for (const std::string& a : args) {
-        if (a == "--mem") {
+        after_dashes = after_dashes || a == "--";
+        if (a == "--mem" && !after_dashes) {
             wants_mem = true;
             continue;
         }
@@ -42,10 +46,23 @@ std::vector<std::string> normalise_args(int argc, char** argv, const CLI::App& a
     return out;
 }
 
+// A descriptor 0-2 that is closed would be the next file memsnap opens, and stderr's messages
+// or a summary would land in an output file (`watch -o f 2>&-`): hold them on /dev/null.
+// Filled lowest first, so open() returns the very descriptor that was closed.
+void open_standard_descriptors() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) (void)::open("/dev/null", O_RDWR);
+    }
+}
+
 }  // namespace
 
 int run_memsnap(int argc, char** argv) {
+    open_standard_descriptors();
     std::signal(SIGPIPE, SIG_IGN);
+    // Past RLIMIT_FSIZE a write fails with EFBIG and is reported (exit 6, temporary file
+    // removed) instead of SIGXFSZ killing memsnap silently.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{
         "memsnap: where a process's memory went, and what grew between two moments.\n"
         "Reads /proc only; never stops or attaches to the process it looks at."};

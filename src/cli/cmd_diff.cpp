@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/json_text.h"
 #include "cli/common.h"
 #include "diff/snapshot_diff.h"
 #include "diff/verdict.h"
@@ -99,11 +100,11 @@ int run_diff(const DiffOptions& opts) {
     DiffReport report{a, b, before.origin, after.origin, diff, verdicts};
     if (!opts.event.empty()) {
         for (const GroupGrowth& g : verdicts.flagged)
-            write_stdout(leak_event(g, verdicts, a, b).dump() + "\n");
+            write_stdout(dump_json(leak_event(g, verdicts, a, b)) + "\n");
     } else if (opts.format == "json") {
         nlohmann::ordered_json j = diff_to_json(report);
         if (trend) j["series"] = series_to_json(analysis, series.samples.size());
-        write_stdout(j.dump(2) + "\n");
+        write_stdout(dump_json(j, 2) + "\n");
     } else if (opts.format == "csv") {
         write_stdout(diff_to_csv(report));
     } else {

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "formats/json_text.h"
 #include "cli/common.h"
 #include "formats/prom.h"
 #include "formats/snapshot_csv.h"
@@ -141,7 +142,7 @@ class MemPrinter {
             write_stdout(mem_to_csv_rows(snap));
         } else if (format == "json") {
             if (count_ > 0) write_stdout(",\n");
-            write_stdout(snapshot_to_json(snap).dump(2) + "\n");
+            write_stdout(dump_json(snapshot_to_json(snap), 2) + "\n");
         } else {
             std::string out = count_ > 0 ? "\n" : "";
             if (with_title) out += fmt::format("pid {} ({})\n", snap.pid, snap.name);
@@ -248,7 +249,9 @@ void register_mem_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--sort", opts->sort, "Listing (no PID): sort by this column, largest first")
         ->check(CLI::IsMember({"pss", "rss", "uss", "swap", "native", "js", "fd", "threads"}))
         ->type_name("COLUMN");
-    cmd->add_option("--top", opts->top, "Listing: only the first N processes")->type_name("N");
+    cmd->add_option("--top", opts->top, "Listing: only the first N processes")
+        ->check(CLI::PositiveNumber)
+        ->type_name("N");
     cmd->add_option("--user", opts->user, "Listing: only processes of this user (name or UID)")
         ->type_name("USER");
     cmd->add_flag("--categories", opts->categories,

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "formats/json_text.h"
 #include "cli/common.h"
 #include "formats/file_output.h"
 #include "formats/prom.h"
@@ -31,7 +32,7 @@ int run_snapshot(const SnapshotOptions& opts) {
     Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader,
                                      CollectOptions{.infer = !opts.no_infer});
     if (!opts.append.empty()) {
-        append_line(opts.append, snapshot_to_json(snap).dump() + "\n");
+        append_line(opts.append, dump_json(snapshot_to_json(snap)) + "\n");
         return kExitOk;
     }
     std::string text;
@@ -40,7 +41,7 @@ int run_snapshot(const SnapshotOptions& opts) {
     else if (opts.format == "csv")
         text = mem_csv_header() + mem_to_csv_rows(snap);
     else
-        text = snapshot_to_json(snap).dump(2) + "\n";
+        text = dump_json(snapshot_to_json(snap), 2) + "\n";
     if (!opts.output.empty())
         write_file_atomically(opts.output, text);
     else
@@ -61,9 +62,11 @@ void register_snapshot_command(CLI::App& app, int& exit_code) {
     CLI::Option* out =
         cmd->add_option("-o,--output", opts->output,
                         "Write the JSON to FILE atomically (a reader never sees half of it)")
+            ->check(non_empty_file())
             ->type_name("FILE");
     cmd->add_option("--append", opts->append,
                     "Append the snapshot as one NDJSON line to FILE and flush it (a series)")
+        ->check(non_empty_file())
         ->type_name("FILE")
         ->excludes(out);
     cmd->add_option("--format", opts->format,

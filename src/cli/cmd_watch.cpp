@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+#include "formats/json_text.h"
 #include "cli/common.h"
 #include "diff/series.h"
 #include "diff/series_judge.h"
@@ -70,23 +71,26 @@ bool sleep_until(int64_t deadline_ms) {
 }
 
 // Writes one whole line with write(2) (retrying short writes), so a reader or a kill never
-// sees more than one torn line.
-void write_line(int fd, const std::string& text, const std::string& name) {
+// sees more than one torn line. A write blocked on a full pipe gives up when SIGINT/SIGTERM
+// interrupts it (the handlers are installed without SA_RESTART): false then, and on EPIPE.
+bool write_line(int fd, const std::string& text, const std::string& name) {
     const char* p = text.data();
     std::size_t left = text.size();
     while (left > 0) {
         ssize_t n = ::write(fd, p, left);
         if (n < 0) {
+            if (errno == EINTR && g_stop_signal != 0) return false;
             if (errno == EINTR) continue;
             if (errno == EPIPE) {
                 g_stop_signal = SIGPIPE;
-                return;
+                return false;
             }
-            throw error_from_errno(errno, "cannot write", name);
+            throw Error(ErrorKind::Io, "cannot write " + name + ": " + std::strerror(errno));
         }
         p += n;
         left -= static_cast<std::size_t>(n);
     }
+    return true;
 }
 
 std::string signed_kb(int64_t kb) {
@@ -126,10 +130,13 @@ int run_watch(const WatchOptions& opts) {
     if (!opts.output.empty()) {
         // Read-write only to look at the last byte below; every write still appends.
         // A file we may write but not read (mode 0200) is still appended to, unchecked.
-        const int flags = O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY;
+        // A symlink is refused, never followed, as for snapshot -o and --append.
+        const int flags = O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
         out_fd = ::open(opts.output.c_str(), O_RDWR | flags, 0644);
         if (out_fd < 0 && errno == EACCES) out_fd = ::open(opts.output.c_str(), O_WRONLY | flags, 0644);
-        if (out_fd < 0) throw error_from_errno(errno, "cannot open", opts.output);
+        if (out_fd < 0 && errno == ELOOP)
+            throw Error(ErrorKind::Io, "cannot open " + opts.output + ": a symbolic link (never followed)");
+        if (out_fd < 0) throw file_error_from_errno(errno, "cannot open", opts.output);
         out_name = opts.output;
         struct stat st {};
         if (::fstat(out_fd, &st) == 0 && st.st_size > 0) {
@@ -200,8 +207,8 @@ int run_watch(const WatchOptions& opts) {
             break;
         }
         std::string line = opts.format == "csv" ? series_csv_row(snap)
-                                                : snapshot_to_json(snap).dump() + "\n";
-        write_line(out_fd, line, out_name);
+                                                : dump_json(snapshot_to_json(snap)) + "\n";
+        if (!write_line(out_fd, line, out_name)) break;  // stopped: the line may be torn
         if (samples == 0) first = snap;
         if (chart) {
             chart->add(sample_of(snap));
@@ -223,7 +230,7 @@ int run_watch(const WatchOptions& opts) {
                 if (done) continue;
                 done = true;
                 if (live) std::fputs("\r\x1b[K", stderr);
-                std::fprintf(stderr, "%s\n", leak_event(g, v, first, last).dump().c_str());
+                std::fprintf(stderr, "%s\n", dump_json(leak_event(g, v, first, last)).c_str());
             }
         }
         if (live) {
@@ -298,11 +305,14 @@ void register_watch_command(CLI::App& app, int& exit_code) {
     cmd->add_option("pid", opts->pid, "PID, 'self', or a process name")->required()->type_name("PID");
     cmd->add_option("--interval", opts->interval, "Time between samples (default 1s; at least 10ms)")
         ->type_name("DURATION");
-    auto* count = cmd->add_option("--count", opts->count, "Stop after N samples")->type_name("N");
+    auto* count = cmd->add_option("--count", opts->count, "Stop after N samples")
+                      ->check(CLI::PositiveNumber)  // -1, the internal "no limit", is not a count
+                      ->type_name("N");
     cmd->add_option("--duration", opts->duration, "Stop after this long (e.g. 10m)")
         ->type_name("DURATION")
         ->excludes(count);
     cmd->add_option("-o,--output", opts->output, "Append the samples to FILE instead of standard output")
+        ->check(non_empty_file())
         ->type_name("FILE");
     cmd->add_option("--format", opts->format, "ndjson (default: one snapshot per line) or csv")
         ->check(CLI::IsMember({"ndjson", "csv"}))

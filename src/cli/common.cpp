@@ -39,6 +39,13 @@ void add_common_options(CLI::App& cmd, CommonOptions& options,
                  "their units)");
 }
 
+const CLI::Validator& non_empty_file() {
+    static const CLI::Validator v(
+        [](std::string& s) { return s.empty() ? std::string("an empty file name") : std::string(); },
+        "", "FILE");
+    return v;
+}
+
 bool stdout_wants_colour() {
     if (std::getenv("NO_COLOR") != nullptr) return false;
     const char* term = std::getenv("TERM");

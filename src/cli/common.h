@@ -31,6 +31,9 @@ struct CommonOptions {
 void add_common_options(CLI::App& cmd, CommonOptions& options,
                         const std::vector<std::string>& formats);
 
+// Refuses an empty FILE (`-o ''` must not quietly mean standard output): for -o, --append.
+const CLI::Validator& non_empty_file();
+
 // True when colour may be printed: stdout is a terminal, NO_COLOR is not set (whatever its
 // value, even empty) and TERM is not "dumb".
 bool stdout_wants_colour();

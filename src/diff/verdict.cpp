@@ -105,11 +105,17 @@ void apply_threshold_spec(std::string_view spec, Thresholds& t) {
         Group g = group_from_key(trim(item.substr(0, eq)));
         std::string_view values = item.substr(eq + 1);
         Threshold& th = t[g];
-        while (true) {
+        for (int index = 0;; ++index) {
             std::size_t slash = values.find('/');
             std::string_view v = trim(values.substr(0, slash));
             std::string where = "--threshold " + std::string(item) + ": ";
             if (v.empty()) throw Error(ErrorKind::Usage, where + "missing value");
+            // ABS/PCT: after the '/' only a percent; "js=8MiB/5" would set 5 kB silently.
+            if (index > 0 && v.back() != '%')
+                throw Error(ErrorKind::Usage, where + std::string(v) +
+                                                  " what? After the '/' comes a percent (" +
+                                                  std::string(v) + "%)");
+            if (index > 1) throw Error(ErrorKind::Usage, where + "at most ABS/PCT");
             if (v.back() == '%') {
                 double pct;
                 std::string_view rest;

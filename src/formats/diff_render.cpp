@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "formats/csv.h"
+#include "formats/json_text.h"
 #include "formats/table.h"
 
 namespace memsnap {
@@ -402,8 +403,11 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
     using oj = nlohmann::ordered_json;
     const SnapshotDiff& d = r.diff;
     auto who = [](const Snapshot& s, const std::string& origin) {
-        return oj{{"origin", origin}, {"pid", s.pid},         {"starttime", s.starttime},
-                  {"name", s.name},   {"time_ms", s.time_ms}, {"js_runtime", s.js_runtime}};
+        oj j = {{"origin", origin}, {"pid", s.pid}, {"starttime", s.starttime}};
+        put_text(j, "name", s.name);  // any bytes: json_text.h
+        j["time_ms"] = s.time_ms;
+        j["js_runtime"] = s.js_runtime;
+        return j;
     };
     oj categories = oj::object();
     for (const CategoryInfo& info : category_table()) {

@@ -4,6 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
+#include <csignal>
+
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -38,6 +42,24 @@ std::string random_suffix() {
     for (int i = 0; i < 8; ++i) s += kChars[rd() % (sizeof kChars - 1)];
     return s;
 }
+
+// Holds SIGINT, SIGTERM, SIGHUP and SIGQUIT back while it lives, so that a kill arriving during
+// a write or fsync acts only once the temporary file is renamed or removed.
+class SignalsHeld {
+  public:
+    SignalsHeld() {
+        sigset_t set;
+        sigemptyset(&set);
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, sig);
+        ::pthread_sigmask(SIG_BLOCK, &set, &old_);
+    }
+    ~SignalsHeld() { ::pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+    SignalsHeld(const SignalsHeld&) = delete;
+    SignalsHeld& operator=(const SignalsHeld&) = delete;
+
+  private:
+    sigset_t old_;
+};
 
 class Closer {
   public:
@@ -84,11 +106,15 @@ void write_file_atomically(const std::string& path, std::string_view content,
                                        ": exists and is not a regular file (a symlink, directory "
                                        "or device is never replaced)");
 
-    // O_EXCL: never opens an existing file or follows a symlink planted under the name.
+    // O_EXCL: never opens an existing file or follows a symlink planted under the name. The
+    // name is ".BASE.tmp.XXXXXXXX", BASE cut so that it stays within NAME_MAX.
+    SignalsHeld held;  // a SIGTERM now would leave the temporary file behind
     std::string tmp;
     int fd = -1;
     for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-        tmp = "." + base + ".tmp." + suffix();
+        std::string s = suffix();
+        const std::size_t keep = NAME_MAX - 6 - std::min<std::size_t>(s.size(), NAME_MAX / 2);
+        tmp = "." + base.substr(0, keep) + ".tmp." + s;
         fd = ::openat(dirfd.get(), tmp.c_str(),
                       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
         if (fd < 0 && errno != EEXIST) fail(what, path, errno);
@@ -115,7 +141,10 @@ void write_file_atomically(const std::string& path, std::string_view content,
 
 void append_line(const std::string& path, std::string_view line) {
     const std::string what = "cannot append to";
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+    // Never through a symlink, as -o: one policy for every output file (README "Limits").
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0666);
+    if (fd < 0 && errno == ELOOP)
+        throw Error(ErrorKind::Io, what + " " + path + ": a symbolic link (never followed)");
     if (fd < 0) fail(what, path, errno);
     Closer file(fd);
     struct stat st {};

@@ -18,7 +18,8 @@ void write_file_atomically(const std::string& path, std::string_view content);
 using SuffixSource = std::string (*)();
 void write_file_atomically(const std::string& path, std::string_view content, SuffixSource suffix);
 
-// Appends `line` (which must end in '\n') to `path` (created 0666 & ~umask if absent) with one
+// Appends `line` (which must end in '\n') to `path` (created 0666 & ~umask if absent; a symlink
+// is refused, never followed, as for write_file_atomically) with one
 // write(2) on an O_APPEND descriptor, so concurrent appenders never interleave, then fsync's it.
 // When the file does not end in '\n' (a line cut short by a crash), a '\n' is written first so
 // the new line stands on its own. A short write (full disk) is truncated away when no other

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "formats/csv.h"
+#include "formats/json_text.h"
 #include "formats/prom.h"
 #include "formats/table.h"
 
@@ -80,11 +81,12 @@ std::string render_process_list_table(const ProcessList& list,
 std::string render_process_list_json(const ProcessList& list) {
     nlohmann::ordered_json procs = nlohmann::ordered_json::array();
     for (const ProcessRow& r : list.rows) {
-        nlohmann::ordered_json p = {{"pid", r.pid},       {"name", r.name},
-                                    {"uid", r.uid},       {"pss", r.usage.pss},
+        nlohmann::ordered_json p = {{"pid", r.pid}};
+        put_text(p, "name", r.name);  // any bytes: json_text.h
+        p.update(nlohmann::ordered_json{{"uid", r.uid},       {"pss", r.usage.pss},
                                     {"rss", r.usage.rss}, {"uss", r.usage.uss()},
                                     {"swap", r.usage.swap}, {"swap_pss", r.usage.swap_pss},
-                                    {"threads", r.threads}};
+                                    {"threads", r.threads}});
         if (r.native_pss) p["native_heap"] = *r.native_pss;
         if (r.js_pss) p["js_heap"] = *r.js_pss;
         if (r.fds) p["fds"] = *r.fds;
@@ -109,7 +111,7 @@ std::string render_process_list_json(const ProcessList& list) {
         {"kernel_threads_left_out", list.kernel_threads},
         {"skipped", std::move(skipped)},
     };
-    return out.dump(2) + "\n";
+    return dump_json(out, 2) + "\n";
 }
 
 std::string render_process_list_csv(const ProcessList& list) {

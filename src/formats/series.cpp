@@ -29,7 +29,7 @@ const std::vector<std::string>& tail_columns() {
 uint64_t to_u64(const std::string& s, bool& ok) {
     uint64_t v = 0;
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || ptr != s.data() + s.size()) ok = false;
+    if (ec != std::errc() || ptr != s.data() + s.size() || v > kMaxCount) ok = false;
     return v;
 }
 
@@ -141,51 +141,97 @@ bool parse_csv_record(std::string_view line, std::vector<std::string>& fields) {
 
 namespace {
 
-// Reads lines from a file or stdin with getline(3): one reused buffer, any line length.
+// Reads lines from a file or stdin (a pipe too) through one reused buffer; a line longer than
+// kMaxSnapshotTextBytes is Error(Malformed), so memory stays bounded whatever the input.
 class LineReader {
 public:
-    explicit LineReader(const std::string& path) : name_(path == "-" ? "<stdin>" : path) {
-        file_ = path == "-" ? stdin : std::fopen(path.c_str(), "re");
-        if (file_ == nullptr) throw error_from_errno(errno, "cannot open", path);
-    }
+    explicit LineReader(const std::string& path)
+        : name_(path == "-" ? "<stdin>" : path), fd_(open_input_file(path)), owned_(path != "-") {}
     ~LineReader() {
-        std::free(buf_);
-        if (file_ != nullptr && file_ != stdin) std::fclose(file_);
+        if (owned_) ::close(fd_);
     }
     LineReader(const LineReader&) = delete;
     LineReader& operator=(const LineReader&) = delete;
 
-    // The next line without its newline; false at the end.
+    // The next line without its newline (and CR); false at the end.
     bool next(std::string_view& line) {
-        ssize_t n = ::getline(&buf_, &cap_, file_);
-        if (n < 0) {
-            if (std::ferror(file_)) throw error_from_errno(errno, "cannot read", name_);
-            return false;
+        std::size_t scanned = start_;
+        for (;;) {
+            std::size_t nl = buf_.find('\n', scanned);
+            if (nl != std::string::npos) {
+                std::size_t begin = start_;
+                start_ = nl + 1;
+                return give(line, begin, nl);
+            }
+            if (buf_.size() - start_ > kMaxSnapshotTextBytes)
+                throw Error(ErrorKind::Malformed, name_ + ":" + std::to_string(line_no_ + 1) +
+                                                      ": a line longer than 32 MiB, not a snapshot");
+            if (eof_) {
+                if (start_ == buf_.size()) return false;
+                std::size_t begin = start_;
+                start_ = buf_.size();
+                return give(line, begin, buf_.size());
+            }
+            buf_.erase(0, start_);  // only when the buffer holds no whole line: amortised
+            start_ = 0;
+            scanned = buf_.size();
+            fill();
         }
-        ++line_no_;
-        line = std::string_view(buf_, static_cast<std::size_t>(n));
-        if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        return true;
     }
-    // Everything not read yet.
+    // Everything not read yet (bounded like one line: a document read whole).
     void rest(std::string& out) {
         std::string_view line;
         while (next(line)) {
             out.append(line);
             out += '\n';
+            if (out.size() > kMaxSnapshotTextBytes)
+                throw Error(ErrorKind::Malformed,
+                            name_ + ": larger than 32 MiB, more than memsnap reads whole (a long "
+                                    "series is NDJSON, one snapshot per line)");
         }
     }
     uint64_t line_no() const { return line_no_; }
     const std::string& name() const { return name_; }
+    // Whether the last line given ended in "\r\n" (its CR removed).
+    bool stripped_cr() const { return stripped_cr_; }
 
 private:
+    bool give(std::string_view& line, std::size_t begin, std::size_t end) {
+        ++line_no_;
+        line = std::string_view(buf_.data() + begin, end - begin);
+        stripped_cr_ = !line.empty() && line.back() == '\r';
+        if (stripped_cr_) line.remove_suffix(1);
+        return true;
+    }
+    void fill() {
+        char chunk[65536];
+        for (;;) {
+            ssize_t n = ::read(fd_, chunk, sizeof chunk);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw file_error_from_errno(errno, "cannot read", name_);
+            if (n == 0) eof_ = true;
+            buf_.append(chunk, static_cast<std::size_t>(n));
+            return;
+        }
+    }
+
     std::string name_;
-    std::FILE* file_ = nullptr;
-    char* buf_ = nullptr;
-    std::size_t cap_ = 0;
+    int fd_;
+    bool owned_;
+    std::string buf_;        // text read, unread from start_ on
+    std::size_t start_ = 0;  // where the line after the last one given starts
+    bool eof_ = false;
+    bool stripped_cr_ = false;
     uint64_t line_no_ = 0;
 };
+
+// True when a CSV record that ends here is still inside a quoted field: RFC 4180 doubles every
+// quote inside one, so an odd number of quotes means a line break inside a field (a name).
+bool csv_quote_open(std::string_view text) {
+    std::size_t quotes = 0;
+    for (char c : text) quotes += c == '"';
+    return quotes % 2 == 1;
+}
 
 bool blank(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
 
@@ -237,10 +283,12 @@ Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&
     }
 
     std::vector<std::string> header, fields;
+    std::string csv_record;  // a record over several lines
     std::string pending_last;  // text of the latest good NDJSON line, read in full at the end
     uint64_t pending_line = 0;
     uint64_t torn_line = 0;  // a line that was not complete JSON, if it turns out to be the last
     bool have_first = false;
+    int64_t last_time = 0;
     auto where = [&](uint64_t n) { return name + ":" + std::to_string(n); };
     // `kept`: keep() already said yes to this sample.
     auto add = [&](Snapshot* full, const SeriesSample& sample, uint64_t n, bool kept = false) {
@@ -249,12 +297,19 @@ Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&
                                    std::to_string(sample.pid) + ") than the series' first sample");
             return false;
         }
+        if (have_first && sample.time_ms <= last_time) {
+            // A trend over time needs time to advance: an equal or earlier sample is skipped.
+            out.warn(where(n) + ": skipped: time " + std::to_string(sample.time_ms) +
+                     " ms is not after the previous sample's " + std::to_string(last_time));
+            return false;
+        }
         if (!kept && !keep(sample)) return false;
         if (!have_first) {
             out.first = *full;
             out.first_origin = where(n);
             have_first = true;
         }
+        last_time = sample.time_ms;
         out.samples.add(sample);
         return true;
     };
@@ -270,7 +325,22 @@ Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&
                 if (!parse_csv_record(line, header)) throw Error(ErrorKind::Malformed, where(n) + ": bad CSV header");
                 continue;
             }
-            bool ok = parse_csv_record(line, fields);
+            // A name holding a line break continues the record on the next lines.
+            std::string_view record = line;
+            if (csv_quote_open(line)) {
+                csv_record.assign(line);
+                while (csv_quote_open(csv_record)) {
+                    if (in.stripped_cr()) csv_record += '\r';
+                    std::string_view more;
+                    if (!in.next(more)) break;
+                    csv_record += '\n';
+                    csv_record.append(more);
+                    if (csv_record.size() > kMaxSnapshotTextBytes)
+                        throw Error(ErrorKind::Malformed, where(n) + ": a CSV record longer than 32 MiB");
+                }
+                record = csv_record;
+            }
+            bool ok = parse_csv_record(record, fields);
             Snapshot snap;
             if (ok) snap = from_csv(header, fields, ok);
             if (!ok) {

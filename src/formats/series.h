@@ -41,7 +41,8 @@ Series read_series(const std::string& path);
 // windows a series (--since/--until) and draws every kept sample through it.
 Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&)> keep);
 
-// Parses one CSV record (RFC 4180, no line breaks inside fields). False on a bad quote.
+// Parses one CSV record (RFC 4180; a quoted field may hold line breaks: read_series joins the
+// lines of such a record). False on a bad quote.
 bool parse_csv_record(std::string_view line, std::vector<std::string>& fields);
 
 }  // namespace memsnap

@@ -1,9 +1,14 @@
 #include "formats/series_scan.h"
 
+#include <array>
 #include <charconv>
+#include <initializer_list>
+#include <iterator>
+#include <optional>
 #include <cstring>
 
 #include "model/category.h"
+#include "model/mem_usage.h"
 
 namespace memsnap {
 namespace {
@@ -135,6 +140,7 @@ public:
         }
         if (p_ == start) return false;
         if (*start == '0' && p_ - start > 1) return false;  // a leading zero is not JSON
+        if (v > kMaxCount) return false;  // the full reader refuses it
         if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
         out = v;
         return true;
@@ -145,6 +151,40 @@ public:
         if (literal("true")) return out = true, true;
         if (literal("false")) return out = false, true;
         return false;
+    }
+
+    // `null` (the full reader takes it as an absent field); false without consuming otherwise.
+    bool null() {
+        ws();
+        return literal("null");
+    }
+
+    // Any JSON string (validated as nlohmann does).
+    bool any_string() {
+        std::string_view s;
+        bool escaped = false;
+        return string(s, escaped);
+    }
+
+    // Walks an array, calling on_element() positioned at each element.
+    template <class F>
+    bool array(F&& on_element) {
+        ws();
+        if (p_ == end_ || *p_ != '[') return false;
+        ++p_;
+        ws();
+        if (p_ != end_ && *p_ == ']') return ++p_, true;
+        for (;;) {
+            if (!on_element()) return false;
+            ws();
+            if (p_ == end_) return false;
+            if (*p_ == ',') {
+                ++p_;
+                continue;
+            }
+            if (*p_ == ']') return ++p_, true;
+            return false;
+        }
     }
 
     bool plain_string(std::string_view& out) {
@@ -266,61 +306,209 @@ bool schema_ok(std::string_view s) {
     return s.empty() || s.front() == '.';
 }
 
+// The fields the full reader (snapshot_json.cpp) checks, by the type it wants; what it does not
+// read is skipped. Each check accepts exactly what the full reader accepts or less: a line this
+// scanner refuses goes to the full reader, which decides. A key that is escaped, or that an
+// object holds twice (nlohmann keeps the last), makes the scanner give up as well.
+class SampleScan {
+public:
+    SampleScan(Scanner& sc, SeriesSample& out) : sc_(sc), out_(out) {}
+
+    bool line() {
+        uint32_t seen = 0;
+        bool ok = sc_.object([&](std::string_view key) {
+            const int field = top_field(key);
+            if (field < 0) return !key.empty() && !key.ends_with("_hex") && sc_.skip();
+            if (seen & (1u << field)) return false;
+            seen |= 1u << field;
+            switch (field) {
+                case kSchema: {
+                    std::string_view s;
+                    return sc_.plain_string(s) && schema_ok(s);
+                }
+                case kTime: return signed_value(out_.time_ms);
+                case kPid: return signed_value(out_.pid);
+                case kStart: return sc_.uint(out_.starttime);
+                case kName: return sc_.any_string();
+                case kUid: return u32_or_null();
+                case kJsRuntime:
+                case kRuntime:
+                case kAllocator:
+                case kTimeSource:
+                case kHost: return sc_.null() || sc_.any_string();
+                case kLight: return sc_.boolean(out_.light);
+                case kTotal:
+                    have_total_ = !sc_.null();
+                    return !have_total_ || object_or_null(kUsageFields, {&total_pss_, nullptr, nullptr, nullptr,
+                                                                          nullptr, nullptr, nullptr, nullptr,
+                                                                          &total_swap_pss_});
+                case kCategories: return categories();
+                case kNativeHeap: return sc_.null() || native_heap();
+                case kStatus:
+                    return object_or_null(kStatusFields, {nullptr, nullptr, nullptr, nullptr, nullptr,
+                                                          nullptr, nullptr, nullptr, nullptr, nullptr,
+                                                          nullptr, &out_.status_threads});
+                case kFd: return object_or_null(kFdFields, {&out_.fd_num, nullptr, nullptr, nullptr});
+                case kThread: return object_or_null(kThreadFields, {&out_.thread_num, nullptr});
+                case kDma: return object_or_null(kDmaFields, {&out_.dma_total, nullptr, nullptr, nullptr});
+                case kGpu: return object_or_null(kGpuFields, {&out_.gpu_total, nullptr, &out_.gpu_mapped});
+                case kSystem: return object_or_null(kSystemFields, {nullptr, nullptr, nullptr});
+            }
+            return false;
+        });
+        const uint32_t required = (1u << kSchema) | (1u << kTime) | (1u << kPid) | (1u << kStart) |
+                                  (1u << kName) | (1u << kCategories);
+        if (!ok || !sc_.at_end() || (seen & required) != required) return false;
+        if (out_.light) {
+            if (!have_total_) return false;  // the full reader requires it
+            out_.total_pss = total_pss_;
+            out_.total_swap_pss = total_swap_pss_;
+        } else {
+            // The full reader's total is the categories' sum (Snapshot::total()).
+            out_.total_pss = 0;
+            out_.total_swap_pss = 0;
+            for (uint64_t v : out_.pss) out_.total_pss += v;
+            for (uint64_t v : out_.swap_pss) out_.total_swap_pss += v;
+        }
+        return true;
+    }
+
+private:
+    enum TopField {
+        kSchema, kTime, kPid, kStart, kName, kUid, kJsRuntime, kLight, kTotal, kCategories,
+        kNativeHeap, kStatus, kFd, kThread, kDma, kGpu, kSystem, kRuntime, kAllocator,
+        kTimeSource, kHost,
+    };
+    static int top_field(std::string_view key) {
+        static constexpr std::string_view kNames[] = {
+            "schema", "time_ms", "pid", "starttime", "name", "uid", "js_runtime", "light", "total",
+            "categories", "native_heap", "status", "fd", "thread", "dma", "gpu", "system",
+            "runtime", "allocator", "time_source", "host"};
+        for (std::size_t i = 0; i < std::size(kNames); ++i)
+            if (kNames[i] == key) return static_cast<int>(i);
+        return -1;
+    }
+
+    // How the full reader reads a field of a nested object.
+    enum Kind { kU64, kU32, kI64, kStr, kCounts };
+    struct Field {
+        std::string_view name;
+        Kind kind;
+    };
+    static constexpr Field kStatusFields[] = {
+        {"name", kStr},     {"pid", kI64},      {"uid", kU32},      {"vm_peak", kU64},
+        {"vm_size", kU64},  {"vm_hwm", kU64},   {"vm_rss", kU64},   {"rss_anon", kU64},
+        {"rss_file", kU64}, {"rss_shmem", kU64}, {"vm_swap", kU64}, {"threads", kU64}};
+    static constexpr Field kFdFields[] = {
+        {"num", kU64}, {"by_type", kCounts}, {"top_fd_type", kStr}, {"top_fd_num", kU64}};
+    static constexpr Field kThreadFields[] = {{"num", kU64}, {"by_name", kCounts}};
+    static constexpr Field kDmaFields[] = {
+        {"total", kU64}, {"mapped", kU64}, {"unmapped", kU64}, {"by_exporter", kCounts}};
+    static constexpr Field kGpuFields[] = {{"total", kU64}, {"resident", kU64}, {"mapped", kU64}};
+    static constexpr Field kSystemFields[] = {{"total", kU64}, {"free", kU64}, {"available", kU64}};
+    static constexpr Field kUsageFields[] = {
+        {"pss", kU64},           {"rss", kU64},           {"size", kU64},
+        {"shared_clean", kU64},  {"shared_dirty", kU64},  {"private_clean", kU64},
+        {"private_dirty", kU64}, {"swap", kU64},          {"swap_pss", kU64}};
+
+    bool signed_value(int64_t& into) {
+        uint64_t v = 0;
+        if (!sc_.uint(v)) return false;  // a negative one is left to the full reader
+        into = static_cast<int64_t>(v);
+        return true;
+    }
+    bool u32_or_null() {
+        if (sc_.null()) return true;
+        uint64_t v = 0;
+        return sc_.uint(v) && v <= UINT32_MAX;
+    }
+    bool value(Kind kind, uint64_t* into) {
+        if (sc_.null()) return true;  // absent: stays 0
+        uint64_t v = 0;
+        switch (kind) {
+            case kU64:
+            case kI64:  // only its non-negative form: a negative one goes to the full reader
+                if (!sc_.uint(v)) return false;
+                if (into) *into = v;
+                return true;
+            case kU32:
+                return sc_.uint(v) && v <= UINT32_MAX;
+            case kStr:
+                return sc_.any_string();
+            case kCounts:  // {"name": count}, no count null
+                return sc_.object([&](std::string_view) {
+                    uint64_t n = 0;
+                    return sc_.uint(n);
+                });
+        }
+        return false;
+    }
+    // An object of `fields` or null; the first fields go into `into` (nullptr: checked only).
+    template <std::size_t N>
+    bool object_or_null(const Field (&fields)[N], std::initializer_list<uint64_t*> into) {
+        if (sc_.null()) return true;
+        uint32_t seen = 0;
+        return sc_.object([&](std::string_view key) {
+            if (key.empty() || key.ends_with("_hex")) return false;
+            for (std::size_t i = 0; i < N; ++i) {
+                if (fields[i].name != key) continue;
+                if (seen & (1u << i)) return false;
+                seen |= 1u << i;
+                return value(fields[i].kind, i < into.size() ? into.begin()[i] : nullptr);
+            }
+            return sc_.skip();
+        });
+    }
+    bool categories() {
+        std::array<bool, kCategoryCount> seen{};
+        return sc_.object([&](std::string_view key) {
+            if (key.empty()) return false;
+            std::optional<Category> c = category_from_key(key);
+            if (!c) return sc_.skip();  // a category of a newer memsnap
+            const auto i = static_cast<std::size_t>(*c);
+            if (seen[i]) return false;
+            seen[i] = true;
+            if (sc_.null()) return false;  // the full reader requires an object
+            return object_or_null(kUsageFields, {&out_.pss[i], nullptr, nullptr, nullptr, nullptr,
+                                                  nullptr, nullptr, nullptr, &out_.swap_pss[i]});
+        });
+    }
+    bool native_heap() {
+        return sc_.array([&] {
+            bool have_name = false, dup = false;
+            uint32_t seen = 0;
+            bool ok = sc_.object([&](std::string_view key) {
+                if (key.empty() || key.ends_with("_hex")) return false;
+                if (key == "name") {
+                    if (have_name) dup = true;
+                    have_name = true;
+                    return sc_.any_string();  // required: not null
+                }
+                for (std::size_t i = 0; i < std::size(kUsageFields); ++i) {
+                    if (kUsageFields[i].name != key) continue;
+                    if (seen & (1u << i)) return false;
+                    seen |= 1u << i;
+                    return value(kU64, nullptr);
+                }
+                return sc_.skip();
+            });
+            return ok && have_name && !dup;
+        });
+    }
+
+    Scanner& sc_;
+    SeriesSample& out_;
+    uint64_t total_pss_ = 0;
+    uint64_t total_swap_pss_ = 0;
+    bool have_total_ = false;
+};
+
 }  // namespace
 
 bool scan_series_sample(std::string_view line, SeriesSample& out) {
     out = SeriesSample{};
     Scanner sc(line);
-    bool have_schema = false, have_time = false, have_pid = false, have_start = false;
-    auto one = [&](const char* want, uint64_t& into) {
-        return [&sc, want, &into](std::string_view key) {
-            return key == want ? sc.uint(into) : sc.skip();
-        };
-    };
-    auto two = [&](const char* want1, uint64_t& into1, const char* want2, uint64_t& into2) {
-        return [&sc, want1, &into1, want2, &into2](std::string_view key) {
-            if (key == want1) return sc.uint(into1);
-            if (key == want2) return sc.uint(into2);
-            return sc.skip();
-        };
-    };
-    bool ok = sc.object([&](std::string_view key) {
-        if (key == "schema") {
-            std::string_view s;
-            return have_schema = sc.plain_string(s) && schema_ok(s);
-        }
-        if (key == "time_ms" || key == "pid") {
-            uint64_t v = 0;
-            if (!sc.uint(v)) return false;
-            (key == "pid" ? have_pid : have_time) = true;
-            (key == "pid" ? out.pid : out.time_ms) = static_cast<int64_t>(v);
-            return true;
-        }
-        if (key == "starttime") return have_start = sc.uint(out.starttime);
-        if (key == "light") return sc.boolean(out.light);
-        if (key == "categories") {
-            return sc.object([&](std::string_view cat) {
-                std::optional<Category> c = category_from_key(cat);
-                if (!c) return sc.skip();
-                const auto i = static_cast<std::size_t>(*c);
-                return sc.object(two("pss", out.pss[i], "swap_pss", out.swap_pss[i]));
-            });
-        }
-        if (key == "total") return sc.object(two("pss", out.total_pss, "swap_pss", out.total_swap_pss));
-        if (key == "fd") return sc.object(one("num", out.fd_num));
-        if (key == "thread") return sc.object(one("num", out.thread_num));
-        if (key == "status") return sc.object(one("threads", out.status_threads));
-        if (key == "dma") return sc.object(one("total", out.dma_total));
-        if (key == "gpu") {
-            return sc.object([&](std::string_view k) {
-                if (k == "total") return sc.uint(out.gpu_total);
-                if (k == "mapped") return sc.uint(out.gpu_mapped);
-                return sc.skip();
-            });
-        }
-        return sc.skip();
-    });
-    return ok && sc.at_end() && have_schema && have_time && have_pid && have_start;
+    return SampleScan(sc, out).line();
 }
 
 }  // namespace memsnap

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "formats/json_text.h"
 #include "model/error.h"
 
 namespace memsnap {
@@ -29,62 +30,61 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
     nlohmann::ordered_json native = nlohmann::ordered_json::array();
     for (const NativeHeapRow& row : snap.native_heap) {
         nlohmann::ordered_json r = usage_to_json(row.usage);
-        r["name"] = row.name;
+        put_text(r, "name", row.name);
         native.push_back(std::move(r));
     }
     MemUsage total = snap.total();
     nlohmann::ordered_json total_json = usage_to_json(total);
     total_json["pss_total"] = total.pss + total.swap_pss;  // hidumper's Total "Pss Total"
     const ProcessStatus& st = snap.status;
-    nlohmann::ordered_json j{
-        {"schema", kSnapshotSchema},
-        {"unit", "kB"},
-        {"time_ms", snap.time_ms},
-        {"pid", snap.pid},
-        {"starttime", snap.starttime},
-        {"name", snap.name},
-        {"uid", snap.uid},
-        {"categories", std::move(categories)},
-        {"native_heap", std::move(native)},
-        {"total", std::move(total_json)},
-        {"status",
-         {{"name", st.name},
-          {"pid", st.pid},
-          {"uid", st.uid},
-          {"vm_peak", st.vm_peak},
-          {"vm_size", st.vm_size},
-          {"vm_hwm", st.vm_hwm},
-          {"vm_rss", st.vm_rss},
-          {"rss_anon", st.rss_anon},
-          {"rss_file", st.rss_file},
-          {"rss_shmem", st.rss_shmem},
-          {"vm_swap", st.vm_swap},
-          {"threads", st.threads}}},
-        {"fd",
-         {{"num", snap.fd.num},
-          {"by_type", snap.fd.by_type},
-          {"top_fd_type", snap.fd.top_fd_type},
-          {"top_fd_num", snap.fd.top_fd_num}}},
-        {"thread", {{"num", snap.thread.num}, {"by_name", snap.thread.by_name}}},
-        {"dma",
-         {{"total", snap.dma.total},
-          {"mapped", snap.dma.mapped},
-          {"unmapped", snap.dma.unmapped},
-          {"by_exporter", snap.dma.by_exporter}}},
-        {"gpu", {{"total", snap.gpu.total}, {"resident", snap.gpu.resident}, {"mapped", snap.gpu.mapped}}},
-        {"system",
-         {{"total", snap.system.total},
-          {"free", snap.system.free},
-          {"available", snap.system.available}}},
-        {"js_runtime", snap.js_runtime},
-        {"runtime", snap.runtime},
-        {"allocator", snap.allocator},
-        {"light", snap.rollup.has_value()},
-    };
+    nlohmann::ordered_json out = {{"schema", kSnapshotSchema},
+                                  {"unit", "kB"},
+                                  {"time_ms", snap.time_ms},
+                                  {"pid", snap.pid},
+                                  {"starttime", snap.starttime}};
+    put_text(out, "name", snap.name);  // names may be any bytes: json_text.h
+    out["uid"] = snap.uid;
+    out["categories"] = std::move(categories);
+    out["native_heap"] = std::move(native);
+    out["total"] = std::move(total_json);
+    nlohmann::ordered_json status = nlohmann::ordered_json::object();
+    put_text(status, "name", st.name);
+    status.update(nlohmann::ordered_json{{"pid", st.pid},
+                                         {"uid", st.uid},
+                                         {"vm_peak", st.vm_peak},
+                                         {"vm_size", st.vm_size},
+                                         {"vm_hwm", st.vm_hwm},
+                                         {"vm_rss", st.vm_rss},
+                                         {"rss_anon", st.rss_anon},
+                                         {"rss_file", st.rss_file},
+                                         {"rss_shmem", st.rss_shmem},
+                                         {"vm_swap", st.vm_swap},
+                                         {"threads", st.threads}});
+    out["status"] = std::move(status);
+    nlohmann::ordered_json fd = {{"num", snap.fd.num}};
+    put_counts(fd, "by_type", snap.fd.by_type);
+    put_text(fd, "top_fd_type", snap.fd.top_fd_type);
+    fd["top_fd_num"] = snap.fd.top_fd_num;
+    out["fd"] = std::move(fd);
+    nlohmann::ordered_json thread = {{"num", snap.thread.num}};
+    put_counts(thread, "by_name", snap.thread.by_name);
+    out["thread"] = std::move(thread);
+    nlohmann::ordered_json dma = {
+        {"total", snap.dma.total}, {"mapped", snap.dma.mapped}, {"unmapped", snap.dma.unmapped}};
+    put_counts(dma, "by_exporter", snap.dma.by_exporter);
+    out["dma"] = std::move(dma);
+    out["gpu"] = {{"total", snap.gpu.total}, {"resident", snap.gpu.resident}, {"mapped", snap.gpu.mapped}};
+    out["system"] = {{"total", snap.system.total},
+                     {"free", snap.system.free},
+                     {"available", snap.system.available}};
+    put_text(out, "js_runtime", snap.js_runtime);
+    put_text(out, "runtime", snap.runtime);
+    put_text(out, "allocator", snap.allocator);
+    out["light"] = snap.rollup.has_value();
     // Only for what was not read live: a capture, a lone smaps file.
-    if (!snap.time_source.empty()) j["time_source"] = snap.time_source;
-    if (!snap.host.empty()) j["host"] = snap.host;
-    return j;
+    if (!snap.time_source.empty()) put_text(out, "time_source", snap.time_source);
+    if (!snap.host.empty()) put_text(out, "host", snap.host);
+    return out;
 }
 
 }  // namespace memsnap
@@ -113,6 +113,8 @@ public:
             if (!v->is_number_integer() || (!v->is_number_unsigned() && v->get<int64_t>() < 0))
                 fail(field, "expected a non-negative integer");
             out = v->get<uint64_t>();
+            // No real count or size is larger: sums, deltas and bytes then never wrap.
+            if (out > kMaxCount) fail(field, "out of range (more than 2^48)");
         }
     }
     void u32(std::string_view field, uint32_t& out, bool required = false) const {
@@ -124,15 +126,26 @@ public:
     void i64(std::string_view field, int64_t& out, bool required = false) const {
         if (const json* v = find(field, required)) {
             if (!v->is_number_integer()) fail(field, "expected an integer");
-            if (v->is_number_unsigned() && v->get<uint64_t>() > INT64_MAX)
+            // Milliseconds or a PID: +-2^53 (285 000 years) keeps every difference in range.
+            constexpr int64_t kLimit = int64_t{1} << 53;
+            if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(kLimit))
                 fail(field, "out of range");
             out = v->get<int64_t>();
+            if (out > kLimit || out < -kLimit) fail(field, "out of range");
         }
     }
+    // A name: the exact bytes of "<field>_hex" when present (json_text.h), else the text.
     void str(std::string_view field, std::string& out, bool required = false) const {
         if (const json* v = find(field, required)) {
             if (!v->is_string()) fail(field, "expected a string");
             out = v->get<std::string>();
+        }
+        const std::string hex_field = std::string(field) + "_hex";
+        if (const json* h = find(hex_field, false)) {
+            std::optional<std::string> raw = h->is_string() ? from_hex(h->get<std::string>())
+                                                            : std::nullopt;
+            if (!raw) fail(hex_field, "expected a string of hex digit pairs");
+            out = std::move(*raw);
         }
     }
     // A nested object; nullopt when absent and not required.
@@ -143,10 +156,26 @@ public:
         return FieldReader(*v, where_, name(field));
     }
     // {"name": count, ...}
+    // With "<field>_hex" (json_text.h), each exact name's count is moved out of the U+FFFD
+    // spelling it was added to.
     void counts(std::string_view field, std::map<std::string, uint64_t>& out) const {
         auto sub = object(field);
         if (!sub) return;
         for (const auto& [key, value] : sub->obj_.items()) sub->u64(key, out[key], true);
+        const std::string hex_field = std::string(field) + "_hex";
+        auto hex = object(hex_field);
+        if (!hex) return;
+        for (const auto& [key, value] : hex->obj_.items()) {
+            std::optional<std::string> raw = from_hex(key);
+            if (!raw || is_utf8(*raw)) hex->fail(key, "not the hex of a name that is not UTF-8");
+            uint64_t count = 0;
+            hex->u64(key, count, true);
+            auto text = out.find(utf8_lossy(*raw));
+            if (text == out.end() || text->second < count)
+                hex->fail(key, "more than " + name(field) + " holds for its U+FFFD spelling");
+            if ((text->second -= count) == 0) out.erase(text);
+            out[*raw] += count;
+        }
     }
     void usage(MemUsage& u) const {
         u64("pss", u.pss);

@@ -10,6 +10,7 @@
 
 #include "formats/snapshot_json.h"
 #include "model/error.h"
+#include "procfs/file.h"
 
 namespace memsnap {
 namespace {
@@ -181,13 +182,7 @@ std::vector<LoadedSnapshot> parse_snapshots(std::string_view text, std::string_v
 std::vector<LoadedSnapshot> read_snapshots(const SnapshotSpec& spec, bool first_and_last) {
     bool is_stdin = spec.path == "-";
     std::string display = is_stdin ? "<stdin>" : spec.path;
-    int fd = is_stdin ? STDIN_FILENO : ::open(spec.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw error_from_errno(errno, "cannot open", spec.path);
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        ::close(fd);
-        throw Error(ErrorKind::Malformed, spec.path + ": a directory, not a snapshot file");
-    }
+    int fd = open_input_file(spec.path);
     std::string text;
     char buf[65536];
     for (;;) {
@@ -196,9 +191,15 @@ std::vector<LoadedSnapshot> read_snapshots(const SnapshotSpec& spec, bool first_
             if (errno == EINTR) continue;
             int err = errno;
             if (!is_stdin) ::close(fd);
-            throw error_from_errno(err, "cannot read", display);
+            throw file_error_from_errno(err, "cannot read", display);
         }
         if (n == 0) break;
+        if (text.size() + static_cast<std::size_t>(n) > kMaxSnapshotTextBytes) {
+            if (!is_stdin) ::close(fd);
+            throw Error(ErrorKind::Malformed,
+                        display + ": larger than 32 MiB, more than memsnap reads whole (a long "
+                                  "series is read line by line by `memsnap diff SERIES`)");
+        }
         text.append(buf, static_cast<std::size_t>(n));
     }
     if (!is_stdin) ::close(fd);

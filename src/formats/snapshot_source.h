@@ -36,8 +36,15 @@ SnapshotSpec parse_snapshot_spec(std::string_view arg);
 std::vector<LoadedSnapshot> parse_snapshots(std::string_view text, std::string_view display_name,
                                             uint64_t line = 0, bool first_and_last = false);
 
-// Reads the file of `spec` (stdin for "-") and parses it as above. Errors reading the file are
-// Error(NotFound/Permission/Io, "cannot open FILE: ...").
+// The most memsnap reads of a file it parses whole (a snapshot, a JSON array, a `diff A B`
+// input), and of one line of a series: past it, Error(Malformed, "FILE: larger than 32 MiB
+// ..."), so that memory stays bounded (parsed JSON takes several times its text). A series
+// (`diff SERIES`) of any length is streamed line by line.
+constexpr std::size_t kMaxSnapshotTextBytes = std::size_t{32} << 20;
+
+// Reads the file of `spec` (stdin for "-", a pipe too) and parses it as above. Errors opening
+// or reading it are Error(Io, "cannot open FILE: ..."); a directory, FIFO or device is
+// Malformed (procfs/file.h open_input_file), and so is a file past kMaxSnapshotTextBytes.
 std::vector<LoadedSnapshot> read_snapshots(const SnapshotSpec& spec, bool first_and_last = false);
 
 }  // namespace memsnap

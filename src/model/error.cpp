@@ -19,4 +19,8 @@ Error error_from_errno(int err, const std::string& what, const std::string& path
     }
 }
 
+Error file_error_from_errno(int err, const std::string& what, const std::string& path) {
+    return Error(ErrorKind::Io, what + " " + path + ": " + std::strerror(err));
+}
+
 }  // namespace memsnap

@@ -27,4 +27,8 @@ private:
 // EACCES/EPERM -> Permission, anything else -> Io. `what` says what was being done ("open").
 Error error_from_errno(int err, const std::string& what, const std::string& path);
 
+// The same for a file the user named (a diff input, --smaps FILE, an output file): always
+// Io, since exit codes 3 and 4 are about processes, not files.
+Error file_error_from_errno(int err, const std::string& what, const std::string& path);
+
 }  // namespace memsnap

@@ -4,6 +4,12 @@
 
 namespace memsnap {
 
+// The largest count or kB value memsnap takes as real: 2^48 kB (256 PiB) is past any 64-bit
+// address space (2^47 kB with 5-level paging). Readers refuse a larger number as malformed,
+// and a file whose counters add up past it, so that sums, deltas (int64), bytes (x1024) and
+// Prometheus values never wrap (README "Limits").
+constexpr uint64_t kMaxCount = uint64_t{1} << 48;
+
 struct MemUsage {
     uint64_t size = 0;
     uint64_t rss = 0;

@@ -10,6 +10,7 @@
 #include "model/runtime.h"
 #include "procfs/exe.h"
 #include "procfs/fd.h"
+#include "procfs/file.h"
 #include "procfs/meminfo.h"
 #include "procfs/status.h"
 #include "procfs/task.h"
@@ -108,13 +109,17 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
     bool have_stat = false;
     bool started = false;
     bool exiting = false;
+    std::string thread_dir;  // "task/TID/" when only the main thread has exited
     try {
         try {
             ProcessStat st = read_stat(root, root.pid_path(pid, "stat"));
             have_stat = true;
             snap.starttime = st.starttime;
             snap.name = st.comm;
-            if (st.exiting()) exiting = true;
+            // Only the main thread exited (a zombie leader, other threads running): the
+            // process holds its memory, read through a live thread.
+            if (st.exiting() && st.state == 'Z') thread_dir = live_thread_dir(root, pid);
+            if (st.exiting() && thread_dir.empty()) exiting = true;
         } catch (const Error& e) {
             // A captured tree may hold smaps alone; a live process always has stat.
             if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
@@ -133,7 +138,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         GraphicsAccumulator gfx;
         if (options.light) {
             MemUsage total;
-            reader.read(root, root.pid_path(pid, "smaps_rollup"),
+            reader.read(root, root.pid_path(pid, thread_dir + "smaps_rollup"),
                              [&](const Mapping& m) { total += m.usage; });
             snap.rollup = total;
             snap.js_runtime = std::string(js_runtime_of_process(snap.name));
@@ -144,7 +149,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             bool go = options.infer && exe && elf_has_section(*exe, ".go.buildinfo");
             MemoryAccumulator acc({.infer = options.infer, .go_executable = go});
             std::string_view runtime = js_runtime_of_process(snap.name);
-            reader.read(root, root.pid_path(pid, "smaps"), [&](const Mapping& m) {
+            reader.read(root, root.pid_path(pid, thread_dir + "smaps"), [&](const Mapping& m) {
                 Category c = acc.add(m);
                 if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
                 if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
@@ -162,7 +167,8 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         if (have_stat) {
             // smaps of a process that exited mid-read just ends early: check it is still there.
             ProcessStat after = read_stat(root, root.pid_path(pid, "stat"));
-            if (after.exiting() || after.starttime != snap.starttime)
+            const bool gone = thread_dir.empty() ? after.exiting() : live_thread_dir(root, pid).empty();
+            if (gone || after.starttime != snap.starttime)
                 throw Error(ErrorKind::NotFound,
                             "process " + pid_str(pid) + " exited while being read");
         }
@@ -192,11 +198,9 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
         Category c = acc.add(m);
         if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
     };
-    if (path == "-") {
-        reader.read_fd(STDIN_FILENO, "<stdin>", add);
-    } else {
-        reader.read_file(path, add);
-    }
+    // A file the user named: open_input_file() refuses devices and FIFOs, errors are Io.
+    FdGuard fd(path == "-" ? -1 : open_input_file(path));
+    reader.read_fd(path == "-" ? open_input_file("-") : fd.get(), path == "-" ? "<stdin>" : path, add);
     acc.finish();
     snap.categories = acc.categories();
     snap.native_heap = acc.native_heap();

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "model/error.h"
+#include "model/mem_usage.h"
 #include "procfs/file.h"
 
 namespace memsnap {
@@ -84,7 +85,7 @@ std::optional<uint64_t> parse_drm_size(std::string_view value) {
         mult = 1024 * 1024;
     else if (!unit.empty())
         return std::nullopt;
-    if (n > UINT64_MAX / mult) return std::nullopt;
+    if (n > kMaxCount * 1024 / mult) return std::nullopt;  // 2^48 kB: model/mem_usage.h
     return n * mult;
 }
 
@@ -131,6 +132,7 @@ FdInfo parse_fdinfo(std::string_view text, std::string_view display_name) {
             number(info.ino);
         } else if (key == "size") {
             number(info.size);
+            if (*info.size > kMaxCount * 1024) throw fail("size: more than 2^58 bytes");
         } else if (key == "exp_name") {
             info.exp_name = std::string(value);
         } else if (key.starts_with("drm-")) {
@@ -147,10 +149,16 @@ FdInfo parse_fdinfo(std::string_view text, std::string_view display_name) {
                 region(key.substr(11)).memory = drm_size();
             } else if (key.starts_with("drm-resident-")) {
                 info.drm_resident += drm_size();
+                if (info.drm_resident > kMaxCount * 1024) throw fail("drm-resident-* add up past 2^58 bytes");
             }
         }
     }
-    for (const Region& r : regions) info.drm_total += r.total.value_or(r.memory.value_or(0));
+    for (const Region& r : regions) {
+        info.drm_total += r.total.value_or(r.memory.value_or(0));
+        if (info.drm_total > kMaxCount * 1024)
+            throw Error(ErrorKind::Malformed, std::string(display_name) +
+                                                  ": drm-total-* add up past 2^58 bytes");
+    }
     return info;
 }
 

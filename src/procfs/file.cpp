@@ -21,6 +21,31 @@ int open_proc_file(const std::string& path) {
     return fd;
 }
 
+int open_input_file(const std::string& path) {
+    const bool is_stdin = path == "-";
+    int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) throw file_error_from_errno(errno, "cannot open", path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        int err = errno;
+        if (!is_stdin) ::close(fd);
+        throw file_error_from_errno(err, "cannot read", is_stdin ? "standard input" : path);
+    }
+    const bool piped = S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || ::isatty(fd) == 1;
+    if (S_ISREG(st.st_mode) || (is_stdin && piped)) {
+        if (!is_stdin) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        return fd;
+    }
+    if (!is_stdin) ::close(fd);
+    const char* kind = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "a device";
+    throw Error(ErrorKind::Malformed,
+                (is_stdin ? std::string("standard input") : path) + ": " + kind +
+                    ", not a file (memsnap reads regular files, and a pipe on standard input)");
+}
+
 FdGuard::~FdGuard() {
     if (fd_ >= 0) ::close(fd_);
 }

@@ -14,6 +14,14 @@ namespace memsnap {
 // Permission, Io) or Malformed for a non-regular file. Returns the descriptor.
 int open_proc_file(const std::string& path);
 
+// Opens a file the user named as input (a diff input, --smaps FILE), "-" for standard input.
+// Only a regular file is read, or on standard input also a pipe, socket or terminal: a FIFO
+// (which may never see a writer), a device (/dev/zero never ends) or a directory is
+// Error(Malformed, "PATH: a directory/FIFO/device, not a file ..."); the open never blocks.
+// Open errors are Error(Io, "cannot open PATH: reason"), never process errors.
+// Returns the descriptor, blocking; STDIN_FILENO for "-" (not to be closed).
+int open_input_file(const std::string& path);
+
 // Owns a descriptor; closes it on destruction.
 class FdGuard {
 public:

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "model/error.h"
+#include "model/mem_usage.h"
 #include "procfs/file.h"
 
 namespace memsnap {
@@ -34,8 +35,13 @@ MemInfo parse_meminfo(std::string_view text, std::string_view display_name) {
         uint64_t v = 0;
         auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
         if (ec != std::errc() || ptr == value.data()) fail("expected a number");
+        if (v > kMaxCount) fail("number out of range (more than 2^48)");
+        // The counters without a unit are the HugePages_* counts; every other one is in kB.
         std::string_view rest(ptr, static_cast<std::size_t>(value.data() + value.size() - ptr));
-        if (!(rest.empty() || rest == " kB")) fail("expected 'kB' after the number");
+        const bool count = line.starts_with("HugePages_");
+        if (count ? !rest.empty() : rest != " kB")
+            fail(count ? "expected a count and nothing after it"
+                       : "expected 'kB' after the number (a line cut short?)");
         info.entries.emplace_back(std::string(line.substr(0, colon)), v);
     }
     return info;

@@ -36,6 +36,12 @@ bool has_process(const ProcRoot& root, int64_t pid);
 // Every numeric directory of the root, ascending.
 std::vector<int64_t> list_pids(const ProcRoot& root);
 
+// For a process whose main thread has exited while other threads run on (its /proc/PID is a
+// zombie with an empty smaps, but the process holds all its memory): "task/<tid>/" of a live
+// thread, whose smaps and smaps_rollup show the process's address space. "" when the process is
+// not in that state (or its task/ cannot be read: a captured tree).
+std::string live_thread_dir(const ProcRoot& root, int64_t pid);
+
 // Turns a user's PID argument into a PID of `root`: a number (which must exist under the root),
 // `self` (the root's self link: memsnap itself on a live /proc), or a process name matched
 // exactly against <pid>/comm. Throws Error(NotFound, "no process 42" / "no process named X"),

@@ -4,6 +4,7 @@
 #include "model/error.h"
 #include "procfs/collect.h"
 #include "procfs/meminfo.h"
+#include "procfs/process.h"
 #include "procfs/status.h"
 
 namespace memsnap {
@@ -30,10 +31,12 @@ uint64_t count_fds(const ProcRoot& root, int64_t pid) {
     return n;
 }
 
-// Fills `row` from smaps_rollup; false for a process with no mappings (a kernel thread).
-bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row) {
+// Fills `row` from smaps_rollup (of `dir`: "" or a live thread's "task/TID/"); false for a
+// process with no mappings (a kernel thread).
+bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row,
+                 const std::string& dir) {
     bool any = false;
-    reader.read(root, root.pid_path(pid, "smaps_rollup"), [&](const Mapping& m) {
+    reader.read(root, root.pid_path(pid, dir + "smaps_rollup"), [&](const Mapping& m) {
         row.usage += m.usage;
         any = true;
     });
@@ -42,16 +45,16 @@ bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, Process
 
 // Fills `row` from full smaps; false for a process with no mappings.
 bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row,
-                     bool infer) {
+                     bool infer, const std::string& dir) {
     MemoryAccumulator acc({.infer = infer});
     bool any = false;
-    reader.read(root, root.pid_path(pid, "smaps"), [&](const Mapping& m) {
+    reader.read(root, root.pid_path(pid, dir + "smaps"), [&](const Mapping& m) {
         acc.add(m);
         any = true;
     });
     acc.finish();
     // smaps of an exiting process ends early: do not list a truncated total.
-    if (any && read_stat(root, root.pid_path(pid, "stat")).exiting())
+    if (any && dir.empty() && read_stat(root, root.pid_path(pid, "stat")).exiting())
         throw Error(ErrorKind::NotFound, "process " + std::to_string(pid) + " exited while being read");
     const CategoryUsage& c = acc.categories();
     row.usage = c.total();
@@ -67,11 +70,20 @@ bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, Pro
 bool read_rollup_or_smaps(const ProcRoot& root, int64_t pid, SmapsReader& reader,
                           ProcessRow& row, bool infer) {
     try {
-        return read_rollup(root, pid, reader, row);
+        return read_rollup(root, pid, reader, row, "");
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
     }
-    return read_categories(root, pid, reader, row, infer);
+    return read_categories(root, pid, reader, row, infer, "");
+}
+
+// The state letter of <pid>/stat, '?' when it cannot be read (a captured tree may lack it).
+char stat_state(const ProcRoot& root, int64_t pid) {
+    try {
+        return read_stat(root, root.pid_path(pid, "stat")).state;
+    } catch (const Error&) {
+        return '?';
+    }
 }
 
 }  // namespace
@@ -89,10 +101,23 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
             row.uid = st.uid;
             row.threads = st.threads;
             // A kernel thread has no address space: no Vm* lines in status, and its
-            // smaps_rollup cannot even be opened (ESRCH).
-            bool has_mappings = st.vm_size > 0 &&
-                                (options.categories ? read_categories(root, pid, reader, row, options.infer)
-                                                    : read_rollup_or_smaps(root, pid, reader, row, options.infer));
+            // smaps_rollup cannot even be opened (ESRCH). Nor has a zombie (state Z), unless
+            // only its main thread exited: then a live thread shows the process's memory.
+            std::string dir;
+            if (st.vm_size == 0 && stat_state(root, pid) == 'Z') {
+                dir = st.threads > 1 ? live_thread_dir(root, pid) : "";
+                if (dir.empty()) {
+                    list.skipped.push_back({pid, "zombie",
+                                            "process " + std::to_string(pid) +
+                                                " is a zombie: it has exited and holds no memory "
+                                                "(its parent has not reaped it yet)"});
+                    continue;
+                }
+            }
+            bool has_mappings = (st.vm_size > 0 || !dir.empty()) &&
+                                (options.categories ? read_categories(root, pid, reader, row, options.infer, dir)
+                                                    : dir.empty() ? read_rollup_or_smaps(root, pid, reader, row, options.infer)
+                                                                  : read_rollup(root, pid, reader, row, dir));
             if (!has_mappings && !options.kernel_threads) {
                 ++list.kernel_threads;
                 continue;

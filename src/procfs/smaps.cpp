@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "model/error.h"
+#include "model/mem_usage.h"
 #include "procfs/file.h"
 
 namespace memsnap {
@@ -179,6 +180,14 @@ class SmapsParser {
   private:
     void flush() {
         if (!have_mapping_) return;
+        // Each counter is at most 2^48 kB, and so is their sum over the file: what a format or
+        // a diff adds up later never wraps (model/mem_usage.h).
+        const MemUsage& u = current_.usage;
+        for (uint64_t v : {u.size, u.rss, u.pss, u.shared_clean, u.shared_dirty, u.private_clean,
+                           u.private_dirty, u.swap, u.swap_pss}) {
+            if (__builtin_add_overflow(file_total_, v, &file_total_) || file_total_ > kMaxCount * 16)
+                fail("the counters add up past 2^52 kB: not a real process");
+        }
         current_.name = name_;
         on_mapping_(current_);
         have_mapping_ = false;
@@ -315,16 +324,16 @@ class SmapsParser {
         bool digits = false;
         uint64_t v = decimal(q, digits, "number out of range");
         if (!digits) fail("expected a number of kB");
+        if (v > kMaxCount) fail("number out of range (more than 2^48 kB)");
         if (std::memcmp(q, " kB\n", 4) == 0) {  // the kernel's layout
             q += 3;
         } else {
+            // The kernel always writes the unit: a number without it was cut short.
             while (*q == ' ') ++q;
-            if (*q != '\n') {
-                // q[0] is not the '\n', so q[1] is in the line or is its '\n'; likewise q[2].
-                if (!(q[0] == 'k' && q[1] == 'B' && q[2] == '\n'))
-                    fail("expected 'kB' after the number");
-                q += 2;
-            }
+            // q[0] is not the '\n' or is, so q[1] is in the line or is its '\n'; likewise q[2].
+            if (*q == '\n' || !(q[0] == 'k' && q[1] == 'B' && q[2] == '\n'))
+                fail("expected 'kB' after the number");
+            q += 2;
         }
         *field = v;
         return q + 1;
@@ -370,6 +379,7 @@ class SmapsParser {
     bool have_mapping_ = false;
     std::size_t next_key_ = kKernelKeys.size();  // the kKernelKeys entry expected next
     uint64_t line_no_ = 0;
+    uint64_t file_total_ = 0;  // every counter of every mapping so far, added up
 };
 
 // Feeds every complete line of [begin, end) to the parser; returns where the unfinished

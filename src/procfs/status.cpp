@@ -1,8 +1,10 @@
 #include "procfs/status.h"
 
 #include <charconv>
+#include <vector>
 
 #include "model/error.h"
+#include "model/mem_usage.h"
 #include "procfs/file.h"
 
 namespace memsnap {
@@ -20,19 +22,28 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Parses a decimal number, optionally followed by " kB", and nothing else.
-bool leading_number(std::string_view s, uint64_t& out) {
+// Parses a decimal number of at most kMaxCount followed by " kB" when `kb`, nothing else: the
+// kernel always writes the unit, so a number without it was cut short.
+bool leading_number(std::string_view s, uint64_t& out, bool kb) {
     s = trim(s);
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    if (ec != std::errc() || ptr == s.data()) return false;
+    if (ec != std::errc() || ptr == s.data() || out > kMaxCount) return false;
     std::string_view rest = trim(std::string_view(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr)));
-    return rest.empty() || rest == "kB";
+    return kb ? rest == "kB" : rest.empty();
+}
+
+bool is_used_key(std::string_view key) {
+    for (std::string_view k : {"Name", "Pid", "Uid", "VmPeak", "VmSize", "VmHWM", "VmRSS", "RssAnon",
+                               "RssFile", "RssShmem", "VmSwap", "Threads"})
+        if (k == key) return true;
+    return false;
 }
 
 }  // namespace
 
 ProcessStatus parse_status(std::string_view text, std::string_view display_name) {
     ProcessStatus st;
+    std::vector<std::string_view> seen_keys;  // a key we use twice would change a value silently
     uint64_t line_no = 0;
     while (!text.empty()) {
         std::size_t nl = text.find('\n');
@@ -40,10 +51,18 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
         text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
         ++line_no;
         if (line.empty()) continue;
+        // The kernel escapes a CR in a name ("\r"), so a raw one means an edited file.
+        if (line.find('\r') != std::string_view::npos)
+            malformed(display_name, line_no, "a CR character, not as the kernel writes status");
         std::size_t colon = line.find(':');
         if (colon == std::string_view::npos) malformed(display_name, line_no, "expected 'Key: value'");
         std::string_view key = line.substr(0, colon);
         std::string_view value = line.substr(colon + 1);
+        if (is_used_key(key)) {
+            for (std::string_view seen : seen_keys)
+                if (seen == key) malformed(display_name, line_no, std::string(key) + " appears twice");
+            seen_keys.push_back(key);
+        }
         if (key == "Name") {
             // The name is everything after the tab; it may contain spaces.
             if (!value.empty() && value.front() == '\t') value.remove_prefix(1);
@@ -63,7 +82,7 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
         uint64_t* field = nullptr;
         if (key == "Pid") {
             uint64_t v = 0;
-            if (!leading_number(value, v)) malformed(display_name, line_no, "bad number for Pid");
+            if (!leading_number(value, v, false)) malformed(display_name, line_no, "bad number for Pid");
             st.pid = static_cast<int64_t>(v);
             continue;
         }
@@ -87,7 +106,7 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
         else if (key == "VmSwap") field = &st.vm_swap;
         else if (key == "Threads") field = &st.threads;
         if (field == nullptr) continue;
-        if (!leading_number(value, *field))
+        if (!leading_number(value, *field, field != &st.threads))
             malformed(display_name, line_no, "bad number for " + std::string(key));
     }
     return st;

@@ -116,8 +116,8 @@ class Plot(unittest.TestCase):
         self.assertIn("bad.ndjson", r.stderr)
         self.assertEqual(memsnap("plot", self.series, "--width", "10").returncode, 2)
         self.assertEqual(memsnap("plot", self.series, "--groups", "nope").returncode, 2)
-        # A missing file: exit 3, as diff says for one (ENOENT is "not found").
-        self.assertEqual(memsnap("plot", os.path.join(self.dir, "missing")).returncode, 3)
+        # A missing file: exit 6, as diff says for one (a file, not a process: issue 22 item 11).
+        self.assertEqual(memsnap("plot", os.path.join(self.dir, "missing")).returncode, 6)
 
 
     def test_report_of_a_series_and_of_two_snapshots(self):

@@ -427,7 +427,7 @@ class BadInput(Scratch):
 
     def test_missing_file(self):
         r = memsnap("diff", self.path("nope.json"), self.path("nope.json"))
-        self.assertEqual(r.returncode, 3)
+        self.assertEqual(r.returncode, 6)  # a file, not a process (issue 22 item 11)
         self.assertIn("nope.json: No such file or directory", r.stderr)
 
 

@@ -252,7 +252,9 @@ class SeriesDiff(unittest.TestCase):
             f.write(good + "\n")
             for _ in range(250):  # lines 2..251: torn
                 f.write(good[: len(good) // 3] + "\n")
-            f.write(good + "\n")  # line 252
+            later = json.loads(good)  # a series' time must advance (issue 22)
+            later["time_ms"] += 1000
+            f.write(json.dumps(later) + "\n")  # line 252
         r = memsnap("diff", path, "--format", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
         lines = r.stderr.splitlines()

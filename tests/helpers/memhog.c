@@ -25,6 +25,8 @@
  *                    (the writable ones touched) so the kernel cannot merge them
  *   comm NAME        rename the process (main thread's comm; a test cannot write another
  *                    process's /proc/PID/comm: the kernel answers EINVAL)  -> ok
+ *   exitmain         the main thread exits (pthread_exit) after replying; a new thread reads the
+ *                    next commands: the process lives on, its leader a zombie  -> ok
  *   exit             exit 0 (EOF on stdin too). Unknown command -> "err unknown command: <line>".
  * Build: cc -std=c11 -Wall -Wextra -Werror -O2 -pthread memhog.c -o memhog
  */
@@ -114,6 +116,8 @@ static void *sleeper(void *arg) {
     for (;;) pause();
     return NULL;
 }
+
+static int exit_main; /* set by "exitmain": the command loop moves to a new thread */
 
 /* Executes one command line; writes the reply into out. */
 static void run(char *line, char *out, size_t outsz) {
@@ -245,11 +249,32 @@ static void run(char *line, char *out, size_t outsz) {
         if (sscanf(line, "%*s %15s", comm) != 1) { snprintf(out, outsz, "err comm needs NAME"); return; }
         int rc = pthread_setname_np(pthread_self(), comm);
         if (rc != 0) snprintf(out, outsz, "err comm: %s", strerror(rc));
+    } else if (!strcmp(cmd, "exitmain")) {
+        exit_main = 1;
     } else if (!strcmp(cmd, "exit")) {
         exit(0);
     } else {
         snprintf(out, outsz, "err unknown command: %s", line);
     }
+}
+
+static void *command_loop(void *arg) {
+    (void)arg;
+    char line[512], out[600];
+    while (fgets(line, sizeof line, stdin)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '\0') { printf("err empty command\n"); fflush(stdout); continue; }
+        run(line, out, sizeof out);
+        printf("%s\n", out);
+        fflush(stdout);
+        if (exit_main) {
+            exit_main = 0;
+            pthread_t t;
+            if (pthread_create(&t, NULL, command_loop, NULL) != 0) { perror("pthread_create"); exit(1); }
+            pthread_exit(NULL);
+        }
+    }
+    exit(0);
 }
 
 int main(void) {
@@ -263,13 +288,6 @@ int main(void) {
     signal(SIGHUP, on_signal);
     printf("ready %d\n", (int)getpid());
     fflush(stdout);
-    char line[512], out[600];
-    while (fgets(line, sizeof line, stdin)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (line[0] == '\0') { printf("err empty command\n"); fflush(stdout); continue; }
-        run(line, out, sizeof out);
-        printf("%s\n", out);
-        fflush(stdout);
-    }
+    command_loop(NULL);
     return 0;
 }

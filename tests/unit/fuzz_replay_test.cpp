@@ -1,6 +1,6 @@
-// Every input the fuzzers ever found (tests/fixtures/fuzz-regressions/<target>/) and every
-// fixture file of a reader's kind is run through that reader's fuzz target (fuzz/targets.cpp):
-// a crash found once is a test forever after.
+// Every input the fuzzers ever found (tests/fixtures/fuzz-regressions/<target>/) is run through
+// every fuzz target (fuzz/targets.cpp), and every fixture file of a reader's kind through that
+// reader's target: a crash found once is a test forever after, for every reader.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -27,14 +27,15 @@ TEST_CASE("fuzz regressions and fixture seeds replay cleanly") {
     const memsnap::fuzz::NamedTarget* targets = memsnap::fuzz::all_targets(n);
     const fs::path fixtures = MEMSNAP_FIXTURES;
     std::size_t inputs = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        fs::path dir = fixtures / "fuzz-regressions" / std::string(targets[i].name);
-        if (!fs::is_directory(dir)) continue;
-        for (const auto& entry : fs::directory_iterator(dir)) {
+    for (const auto& entry : fs::recursive_directory_iterator(fixtures / "fuzz-regressions")) {
+        if (!entry.is_regular_file()) continue;
+        const std::string data = slurp(entry.path());
+        for (std::size_t i = 0; i < n; ++i) {
             CAPTURE(entry.path().string());
-            CHECK(run(targets[i].run, slurp(entry.path())) == 0);
-            ++inputs;
+            CAPTURE(targets[i].name);
+            CHECK(run(targets[i].run, data) == 0);
         }
+        ++inputs;
     }
     // Fixture files of each reader's kind.
     for (const auto& entry : fs::recursive_directory_iterator(fixtures)) {

@@ -84,13 +84,16 @@ TEST_CASE("the scanner gives up on anything it should not guess") {
     neg.replace(neg.find("\"pid\":4242"), 10, "\"pid\":-4242");
     CHECK_FALSE(scan_series_sample(neg, out));
     CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2})", out));  // no starttime
-    CHECK(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"x":[1,{"y":[true,null,-1.5e3]}]})", out));
+    // name and categories are required, as the full reader requires them (issue 22 item 4).
+    CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"categories":{}})", out));
+    CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"name":"n"})", out));
+    CHECK(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"name":"n","categories":{},"x":[1,{"y":[true,null,-1.5e3]}]})", out));
     CHECK(out.starttime == 3);
     CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"x":[1,}])", out));
     // Numbers nlohmann rejects, the scanner rejects too (found by fuzz_series_line): a leading
     // zero, in a field it reads and in one it skips, a bare sign or point, a double's overflow.
-    const std::string head = R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"x":)";
-    CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":01,"pid":2,"starttime":3})", out));
+    const std::string head = R"({"schema":"memsnap.snapshot/1","time_ms":1,"pid":2,"starttime":3,"name":"n","categories":{},"x":)";
+    CHECK_FALSE(scan_series_sample(R"({"schema":"memsnap.snapshot/1","time_ms":01,"pid":2,"starttime":3,"name":"n","categories":{}})", out));
     for (const char* bad : {"05632", "-", "1.", ".5", "1e", "1e+", "1-2", "--1", "1e999"})
         CHECK_FALSE(scan_series_sample(head + bad + "}", out));
     for (const char* good : {"0", "-0", "0.5", "-1.5e-3", "1E+2", "12345678901234567890123"})
@@ -105,4 +108,38 @@ TEST_CASE("the scanner gives up on anything it should not guess") {
         CHECK(scan_series_sample(head + good + "}", out));
     CHECK_FALSE(scan_series_sample("", out));
     CHECK_FALSE(scan_series_sample("[]", out));
+}
+
+TEST_CASE("the scanner gives up where the full reader would see something else") {
+    // Issue 22 item 4: each of these the scanner used to read differently from the full
+    // reader (nlohmann keeps the last of duplicated keys; it requires name and categories and
+    // checks the type of every field it reads). Giving up hands the line to the full reader.
+    const std::string line = snapshot_to_json(sample_snapshot()).dump();
+    SeriesSample out;
+    REQUIRE(scan_series_sample(line, out));
+    auto with = [&](std::string_view from, std::string_view to) {
+        std::string l = line;
+        REQUIRE(l.find(from) != std::string::npos);
+        l.replace(l.find(from), from.size(), to);
+        return l;
+    };
+    const std::string spike = R"("categories":{"native_heap":{"pss":61440}},"categories":)";
+    CHECK_FALSE(scan_series_sample(with("\"categories\":", spike), out));
+    CHECK_FALSE(scan_series_sample(with("\"pid\":4242", "\"pid\":1,\"pid\":4242"), out));
+    CHECK_FALSE(scan_series_sample(with("\"pss\":1,", "\"pss\":9,\"pss\":1,"), out));
+    CHECK_FALSE(scan_series_sample(with("\"uid\":0", "\"uid\":-1"), out));
+    CHECK_FALSE(scan_series_sample(with("\"uid\":0", "\"uid\":4294967296"), out));
+    CHECK_FALSE(scan_series_sample(with("\"vm_rss\":0", "\"vm_rss\":\"x\""), out));
+    CHECK_FALSE(scan_series_sample(with("\"by_type\":{", "\"by_type\":{\"x\":null,"), out));
+    CHECK_FALSE(scan_series_sample(with("\"name\":\"heap\"", "\"name\":null"), out));
+    CHECK_FALSE(scan_series_sample(with("\"pid\":4242", "\"p\\u0069d\":4242"), out));
+    CHECK_FALSE(scan_series_sample(with("\"uid\":0", "\"name_hex\":\"ff\",\"uid\":0"), out));
+    // A count past 2^48 is refused by the full reader (model/mem_usage.h), so here too.
+    CHECK_FALSE(scan_series_sample(with("\"pss\":1,", "\"pss\":281474976710657,"), out));
+    // Each of these the full reader rejects: the scanner's false sends the line there.
+    for (const std::string& l : {with("\"uid\":0", "\"uid\":-1"), with("\"name\":\"heap\"", "\"name\":null")})
+        CHECK_THROWS(snapshot_from_json(nlohmann::json::parse(l), "x"));
+    // The total of a full sample is the categories' sum, whatever its "total" field says.
+    REQUIRE(scan_series_sample(with("\"total\":{\"pss\":", "\"total\":{\"pss\":1"), out));
+    CHECK(out.total_pss == sample_of(snapshot_from_json(nlohmann::json::parse(line), "x")).total_pss);
 }

@@ -254,7 +254,7 @@ TEST_CASE("the kernel's exact layout and any other layout give the same counters
                               "Private_Dirty: 12345678 kB\n"
                               "Private_Clean: 3 kB\n"
                               "Shared_Dirty: 2  kB\n"
-                              "Shared_Clean: 1\n"
+                              "Shared_Clean: 1kB\n"  // no space; a missing unit is malformed
                               "Pss: 6 kB\n"
                               "Rss: 8 kB\n"
                               "Size: 12 kB\n";
