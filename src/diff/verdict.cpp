@@ -92,6 +92,13 @@ std::optional<Group> memory_group_of(Category c, const JsHeapRule& js_rule) {
         case Category::JsHeapInferred:
         case Category::JavaHeapInferred:
         case Category::GoHeapInferred:
+        // The heaps of the other managed runtimes hiview and Android name (model/rules/).
+        case Category::JsvmHeap:
+        case Category::ArkWebJsHeap:
+        case Category::KotlinHeap:
+        case Category::RnHermesHeap:
+        case Category::DartHeap:
+        case Category::DalvikHeap:
             return Group::Js;
         case Category::AnonOther:
             if (js_rule.counts_anon) return Group::Js;
@@ -99,6 +106,7 @@ std::optional<Group> memory_group_of(Category c, const JsHeapRule& js_rule) {
         case Category::GL:
         case Category::Graph:
         case Category::Dmabuf:
+        case Category::GfxDev:  // dumpsys's Gfx dev: GPU device mappings (kgsl-3d0)
             return Group::Graphics;
         default:
             return std::nullopt;
