@@ -17,12 +17,12 @@ _memsnap() {
 
     local subcommands="mem snapshot diff watch plot report capture"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
-    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --all --fds --no-infer --help"
-    local opts_snapshot="-o --output --append --format --proc-root --no-infer --help"
+    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --all --fds --rules --no-infer --help"
+    local opts_snapshot="-o --output --append --format --proc-root --rules --no-infer --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"
     local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
-    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --no-infer --plot --help"
+    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --rules --no-infer --plot --help"
     local opts_capture="--all -o --output -z --gzip --light --proc-root --help"
     local opts_top="--mem --version $opts_mem"
     local formats_mem="table json csv prom"
@@ -51,6 +51,7 @@ _memsnap() {
             return ;;
         --js-heap) COMPREPLY=($(compgen -W "ark anon auto" -- "$cur")); return ;;
         --sort) COMPREPLY=($(compgen -W "pss rss uss swap native js fd threads" -- "$cur")); return ;;
+        --rules) COMPREPLY=($(compgen -W "memsnap hidumper dumpsys" -- "$cur")); return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
         --top | --count | --time | --pid | --name) return ;;
         --interval | --duration) COMPREPLY=($(compgen -W "100ms 500ms 1s 5s 1m 10m" -- "$cur")); return ;;

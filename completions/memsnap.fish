@@ -40,6 +40,7 @@ complete -c memsnap -n $mem_cond -l user -x -a '(__fish_complete_users)' -d 'Lis
 complete -c memsnap -n $mem_cond -l categories -d 'Listing: native and JS heap columns (full smaps)'
 complete -c memsnap -n $mem_cond -l all -d 'Listing: include kernel threads'
 complete -c memsnap -n $mem_cond -l fds -d 'With a PID: list every open descriptor'
+complete -c memsnap -n $mem_cond -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
 complete -c memsnap -n $mem_cond -l no-infer -d 'Name rules only: no attribution by mapping shape'
 complete -c memsnap -n "__fish_seen_subcommand_from mem" -a '(__memsnap_pids)'
 
@@ -48,6 +49,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -s o -l output -r 
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l append -r -F -d 'Append one NDJSON line to FILE'
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l format -x -a 'json csv prom' -d 'Output format'
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
+complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l no-infer -d 'Name rules only: no attribution by mapping shape'
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -a '(__memsnap_pids)'
 
@@ -89,6 +91,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from watch" -l event -x -a 'hiapp
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l threshold -x -a 'native= js= graphics= anon= file= shared= fd= thread= total=' -d 'GROUP=ABS[/PCT%],...'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l no-infer -d 'Name rules only: no attribution by mapping shape'
 
 # capture PID... | --all

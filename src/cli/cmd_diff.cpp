@@ -89,6 +89,15 @@ int run_diff(const DiffOptions& opts) {
                                           after.origin + ": pid " + std::to_string(b.pid) + " '" +
                                           b.name + "' starttime " + std::to_string(b.starttime) +
                                           "); use --force to compare them anyway");
+    // Rows of different rule sets hold different mappings (dumpsys's Unknown is not hidumper's
+    // AnonPage other): a difference of them would be growth that never happened.
+    if (a.rules != b.rules)
+        throw Error(ErrorKind::Usage, "the snapshots were made with different rule sets (" +
+                                          before.origin + ": --rules " +
+                                          std::string(rule_set(a.rules).name) + "; " +
+                                          after.origin + ": --rules " +
+                                          std::string(rule_set(b.rules).name) +
+                                          "): compare snapshots made with the same --rules");
 
     // On a series long enough for a trend, a group is a leak only when it grew steadily.
     SeriesJudgement judged = judge_series(a, b, series.samples, thresholds, js_mode);

@@ -40,6 +40,7 @@ struct MemOptions {
     bool all = false;
     bool fds = false;  // list every descriptor under the table
     bool no_infer = false;
+    RuleSetId rules = RuleSetId::Memsnap;
 };
 
 // The uid of --user NAME|UID.
@@ -145,7 +146,10 @@ class MemPrinter {
             write_stdout(dump_json(snapshot_to_json(snap), 2) + "\n");
         } else {
             std::string out = count_ > 0 ? "\n" : "";
-            if (with_title) out += fmt::format("pid {} ({})\n", snap.pid, snap.name);
+            // hidumper --mem PID prints no title: neither does its layout for one PID.
+            bool hidumper_one = snap.rules == RuleSetId::Hidumper && opts_.pids.size() == 1;
+            if (with_title && !hidumper_one)
+                out += fmt::format("pid {} ({})\n", snap.pid, snap.name);
             out += render_mem_table(snap, TableOptions{.human = opts_.common.human});
             if (fds) out += render_fd_list(*fds);
             write_stdout(out);
@@ -167,6 +171,7 @@ int run_mem(const MemOptions& opts) {
     SmapsReader reader;
     CollectOptions collect;
     collect.infer = !opts.no_infer;
+    collect.rules = opts.rules;
     MemPrinter printer(opts);
     if (opts.fds && (opts.pids.empty() || !opts.smaps_file.empty()))
         throw Error(ErrorKind::Usage, "--fds lists the descriptors of a PID: give one");
@@ -259,6 +264,7 @@ void register_mem_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--all", opts->all, "Listing: include kernel threads (no mappings)");
     cmd->add_flag("--fds", opts->fds,
                   "With a PID: list every open descriptor (number, type, link) under the table");
+    add_rules_option(*cmd, opts->rules);
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     add_common_options(*cmd, opts->common, {"table", "json", "csv", "prom"});

@@ -21,6 +21,7 @@ struct SnapshotOptions {
     std::string append;  // --append: one NDJSON line
     std::string format = "json";
     bool no_infer = false;
+    RuleSetId rules = RuleSetId::Memsnap;
 };
 
 int run_snapshot(const SnapshotOptions& opts) {
@@ -30,7 +31,7 @@ int run_snapshot(const SnapshotOptions& opts) {
         throw Error(ErrorKind::Usage,
                     "--append writes NDJSON: it takes no --format " + opts.format);
     Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader,
-                                     CollectOptions{.infer = !opts.no_infer});
+                                     CollectOptions{.infer = !opts.no_infer, .rules = opts.rules});
     if (!opts.append.empty()) {
         append_line(opts.append, dump_json(snapshot_to_json(snap)) + "\n");
         return kExitOk;
@@ -78,6 +79,7 @@ void register_snapshot_command(CLI::App& app, int& exit_code) {
                     "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) or a capture "
                    "tarball (memsnap capture, smemcap; .tar or .tar.gz) instead of /proc")
         ->type_name("DIR|TARBALL");
+    add_rules_option(*cmd, opts->rules);
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     cmd->footer(

@@ -42,6 +42,7 @@ struct WatchOptions {
     std::string format = "ndjson";
     bool light = false;
     bool no_infer = false;
+    RuleSetId rules = RuleSetId::Memsnap;
     std::string event;
     std::vector<std::string> thresholds;
     std::string js_heap = "auto";
@@ -159,6 +160,7 @@ int run_watch(const WatchOptions& opts) {
     CollectOptions collect;
     collect.light = opts.light;
     collect.infer = !opts.no_infer;
+    collect.rules = opts.rules;
     std::vector<Snapshot> kept;  // first and latest, for the summary and events
     Snapshot first, last;
     int64_t samples = 0;
@@ -322,6 +324,7 @@ void register_watch_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--proc-root", opts->proc_root,
                     "Read a /proc-like tree or a capture tarball instead of /proc")
         ->type_name("DIR|TARBALL");
+    add_rules_option(*cmd, opts->rules);
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     cmd->add_option("--event", opts->event,

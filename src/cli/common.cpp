@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 namespace memsnap {
 
@@ -71,6 +72,16 @@ void write_stdout(std::string_view text) {
 
 void print_error(std::string_view message) {
     std::fprintf(stderr, "memsnap: %.*s\n", static_cast<int>(message.size()), message.data());
+}
+
+void add_rules_option(CLI::App& cmd, RuleSetId& rules) {
+    std::map<std::string, RuleSetId> names;
+    for (std::string_view n : rule_set_names()) names.emplace(std::string(n), *rule_set_from_name(n));
+    cmd.add_option("--rules", rules,
+                   "Rule set for the rows: memsnap (default: hidumper's rows plus extensions), "
+                   "hidumper (exactly hidumper --mem), dumpsys (Android's dumpsys meminfo heaps)")
+        ->transform(CLI::CheckedTransformer(names))
+        ->type_name("RULES");
 }
 
 }  // namespace memsnap

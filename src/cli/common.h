@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "model/error.h"
+#include "model/rules/rule_set.h"
 
 namespace memsnap {
 
@@ -33,6 +34,9 @@ void add_common_options(CLI::App& cmd, CommonOptions& options,
 
 // Refuses an empty FILE (`-o ''` must not quietly mean standard output): for -o, --append.
 const CLI::Validator& non_empty_file();
+
+// Adds --rules memsnap|hidumper|dumpsys (model/rules/rule_set.h), stored in `rules`.
+void add_rules_option(CLI::App& cmd, RuleSetId& rules);
 
 // True when colour may be printed: stdout is a terminal, NO_COLOR is not set (whatever its
 // value, even empty) and TERM is not "dumb".

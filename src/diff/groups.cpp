@@ -45,6 +45,22 @@ constexpr std::array<Membership, kCategoryCount> kMembership = {{
     {C::ArkWebPaHeap, G::Native, "ArkWeb's PartitionAlloc: an allocator's heap"},
     {C::DalvikHeap, G::Js, "Android's managed (ART) heap"},
     {C::FileOther, G::File, "hidumper: every other file-backed mapping"},
+    {C::JsvmHeap, G::Js, "hiview: JSVM's V8 heap, a managed heap"},
+    {C::ArkWebJsHeap, G::Js, "hiview: ArkWeb's V8 heap, a managed heap"},
+    {C::KotlinHeap, G::Js, "hiview: Kotlin's managed heap"},
+    {C::RnHermesHeap, G::Js, "hiview: React Native Hermes's managed heap"},
+    {C::DartHeap, G::Js, "hiview: Dart's managed heap"},
+    {C::DalvikOther, G::Anon, "androidprocheaps: ART's other anonymous memory (not its heap)"},
+    {C::Cursor, G::Shared, "androidprocheaps: CursorWindow ashmem, shared memory"},
+    {C::Ashmem, G::Shared, "androidprocheaps: ashmem, shared memory"},
+    {C::GfxDev, G::Graphics, "androidprocheaps: GPU device mappings (kgsl-3d0)"},
+    {C::Jar, G::File, "androidprocheaps: .jar mmap, file-backed"},
+    {C::Apk, G::File, "androidprocheaps: .apk mmap, file-backed"},
+    {C::Dex, G::File, "androidprocheaps: .dex mmap, file-backed"},
+    {C::Oat, G::File, "androidprocheaps: .oat mmap, file-backed"},
+    {C::Art, G::File, "androidprocheaps: .art mmap (boot image), file-backed"},
+    {C::OtherMmap, G::File, "androidprocheaps: other named mappings (mostly files)"},
+    {C::Memfd, G::Shared, "libmeminfo: memfd mappings, shared memory"},
 }};
 
 // A category added to the enum without a row here fails to compile.

@@ -44,6 +44,7 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
                                   {"starttime", snap.starttime}};
     put_text(out, "name", snap.name);  // names may be any bytes: json_text.h
     out["uid"] = snap.uid;
+    out["rules"] = rule_set(snap.rules).name;
     out["categories"] = std::move(categories);
     out["native_heap"] = std::move(native);
     out["total"] = std::move(total_json);
@@ -59,6 +60,8 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
                                          {"rss_file", st.rss_file},
                                          {"rss_shmem", st.rss_shmem},
                                          {"vm_swap", st.vm_swap},
+                                         {"purg_sum", st.purg_sum},
+                                         {"purg_pin", st.purg_pin},
                                          {"threads", st.threads}});
     out["status"] = std::move(status);
     nlohmann::ordered_json fd = {{"num", snap.fd.num}};
@@ -243,6 +246,12 @@ Snapshot snapshot_from_json(const json& j, std::string_view where_view) {
     top.str("allocator", snap.allocator);
     top.str("time_source", snap.time_source);
     top.str("host", snap.host);
+    std::string rules = "memsnap";  // snapshots written before rule sets existed
+    top.str("rules", rules);
+    if (std::optional<RuleSetId> id = rule_set_from_name(rules))
+        snap.rules = *id;
+    else
+        top.fail("rules", "unknown rule set \"" + rules + "\" (memsnap, hidumper or dumpsys)");
     if (const json* light = top.find("light", false); light != nullptr && light->is_boolean() &&
                                                         light->get<bool>()) {
         // A light sample: only the totals (smaps_rollup) are known.
@@ -283,6 +292,8 @@ Snapshot snapshot_from_json(const json& j, std::string_view where_view) {
         st->u64("rss_file", s.rss_file);
         st->u64("rss_shmem", s.rss_shmem);
         st->u64("vm_swap", s.vm_swap);
+        st->u64("purg_sum", s.purg_sum);
+        st->u64("purg_pin", s.purg_pin);
         st->u64("threads", s.threads);
     }
     if (auto fd = top.object("fd")) {

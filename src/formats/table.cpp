@@ -39,7 +39,12 @@ bool has_inferred_rows(const Snapshot& snap) {
     return false;
 }
 
-void append_cells(std::string& out, const MemUsage& u, uint64_t pss, bool human, int first_width) {
+// How the three Heap cells of a row are printed: "-" (the allocator's numbers, unknown from
+// outside) or "0" (hidumper prints a constant 0 there: every row but native heap and Total).
+enum class HeapCells { Unknown, Zero };
+
+void append_cells(std::string& out, const MemUsage& u, uint64_t pss, bool human, int first_width,
+                  HeapCells heap = HeapCells::Unknown) {
     const uint64_t values[] = {pss,           u.shared_clean, u.shared_dirty, u.private_clean,
                                u.private_dirty, u.swap,       u.swap_pss};
     int width = first_width;
@@ -47,8 +52,36 @@ void append_cells(std::string& out, const MemUsage& u, uint64_t pss, bool human,
         fmt::format_to(std::back_inserter(out), "{:>{}}", format_kb(v, human), width);
         width = kColWidth;
     }
-    for (int i = 0; i < 3; ++i) fmt::format_to(std::back_inserter(out), "{:>{}}", "-", kColWidth);
+    const char* cell = heap == HeapCells::Zero ? "0" : "-";
+    for (int i = 0; i < 3; ++i) fmt::format_to(std::back_inserter(out), "{:>{}}", cell, kColWidth);
     out += '\n';
+}
+
+// The rows a rule set prints for this snapshot, in its order.
+std::vector<const RowSpec*> shown_rows(const RuleSet& rules, const Snapshot& snap) {
+    std::vector<const RowSpec*> rows;
+    const CategoryUsage& c = snap.categories;
+    for (const RowSpec& row : rules.rows) {
+        bool shown = row.always || !is_zero(c[row.category]);
+        // hidumper prints AnonPage other when its "other" class has any mapping, even one that
+        // the inode sends to FilePage other (memory_info.cpp UpdateResult, lines 166-170).
+        if (rules.hidumper_layout && row.category == Category::AnonOther)
+            shown = shown || !is_zero(c[Category::FileOther]);
+        if (shown) rows.push_back(&row);
+    }
+    return rows;
+}
+
+// The name column's width. hidumper's is the longest class name present ("graph", and
+// "AnonPage other" for its other class; FilePage other is not counted: memory_info.cpp
+// CollectProcessMemoryDetail); memsnap's and dumpsys's are at least 17, hidumper's usual width.
+int name_column_width(const RuleSet& rules, const std::vector<const RowSpec*>& rows) {
+    int width = rules.hidumper_layout ? static_cast<int>(std::string_view("graph").size()) : kNameWidth;
+    for (const RowSpec* row : rows) {
+        if (rules.hidumper_layout && row->category == Category::FileOther) continue;
+        width = std::max(width, static_cast<int>(row->name.size()));
+    }
+    return width;
 }
 
 // Most threads shown by name under the table; the rest are summed on one line (JSON has all).
@@ -111,6 +144,35 @@ void append_resource_sections(std::string& out, const Snapshot& snap, bool human
     }
 }
 
+
+// What hidumper prints under its table (memory_info.cpp GetMemoryInfoByPid): "native heap:"
+// when the native heap class has mappings, its sub-rows in NATIVE_HEAP_TAG order (names 16 wide,
+// GetNativeHeap/SetNativeDetailRet), "Purgeable:" (PurgSum, PurgPin of /proc/PID/status,
+// GetPurgByPid), "DMA:" with Dma = the Graph row (GetDma(graphicsMemory_.graph)).
+void append_hidumper_sections(std::string& out, const Snapshot& snap, bool human) {
+    constexpr int kSectionWidth = 16;  // RAM_WIDTH_
+    const RuleSet& rules = rule_set(snap.rules);
+    if (!is_zero(snap.categories[Category::NativeHeap]) || !snap.native_heap.empty()) {
+        out += "\nnative heap:\n";
+        for (std::string_view name : rules.native_order) {
+            for (const NativeHeapRow& row : snap.native_heap) {
+                if (row.name != name) continue;
+                fmt::format_to(std::back_inserter(out), "{:>{}}", row.name + ":", kSectionWidth);
+                append_cells(out, row.usage, row.usage.pss, human, kColWidth - 1, HeapCells::Zero);
+            }
+        }
+    }
+    auto item = [&](std::string_view name, uint64_t kb) {
+        fmt::format_to(std::back_inserter(out), "{:>{}}{}\n", std::string(name) + ":",
+                       kSectionWidth, size_text(kb, human));
+    };
+    out += "\nPurgeable:\n";
+    item("PurgSum", snap.status.purg_sum);
+    item("PurgPin", snap.status.purg_pin);
+    out += "\nDMA:\n";
+    item("Dma", snap.categories[Category::Graph].pss);
+}
+
 }  // namespace
 
 std::string render_fd_list(const std::vector<OpenFd>& fds) {
@@ -134,12 +196,10 @@ std::string render_mem_table(const Snapshot& snap, const TableOptions& options) 
         out += s;
         out += '\n';
     };
-    // hidumper's name column is 17 wide; an "(inferred)" row widens it rather than spill over.
-    int name_width = kNameWidth;
-    for (const CategoryInfo& info : category_table()) {
-        if (info.always_shown || !is_zero(snap.categories[info.category]))
-            name_width = std::max(name_width, static_cast<int>(info.name.size()));
-    }
+    const RuleSet& rules = rule_set(snap.rules);
+    const std::vector<const RowSpec*> rows = shown_rows(rules, snap);
+    const int name_width = name_column_width(rules, rows);
+    const HeapCells row_heap = rules.hidumper_layout ? HeapCells::Zero : HeapCells::Unknown;
     line("-------------------------------[memory]-------------------------------");
     line("");
     for (int h = 0; h < 3; ++h) {
@@ -148,11 +208,11 @@ std::string render_mem_table(const Snapshot& snap, const TableOptions& options) 
         out += '\n';
     }
     line(fmt::format("{:>{}}{}", "", name_width, std::string(kColWidth * kColumns, '-')));
-    for (const CategoryInfo& info : category_table()) {
-        const MemUsage& u = snap.categories[info.category];
-        if (!info.always_shown && is_zero(u)) continue;
-        fmt::format_to(std::back_inserter(out), "{:>{}}", info.name, name_width);
-        append_cells(out, u, u.pss, options.human, kColWidth);
+    for (const RowSpec* row : rows) {
+        const MemUsage& u = snap.categories[row->category];
+        fmt::format_to(std::back_inserter(out), "{:>{}}", row->name, name_width);
+        append_cells(out, u, u.pss, options.human, kColWidth,
+                     row->category == Category::NativeHeap ? HeapCells::Unknown : row_heap);
     }
     line(std::string(name_width + kColWidth * kColumns, '-'));
     MemUsage total = snap.total();
@@ -163,6 +223,10 @@ std::string render_mem_table(const Snapshot& snap, const TableOptions& options) 
         line("");
         line("(inferred): unnamed anonymous mappings attributed by their shape (glibc arenas,");
         line("malloc mmap chunks, thread stacks, V8 heap pages); --no-infer: name rules only");
+    }
+    if (rules.hidumper_layout) {
+        append_hidumper_sections(out, snap, options.human);
+        return out;
     }
     if (!snap.native_heap.empty()) {
         line("");

@@ -12,15 +12,21 @@ struct TableOptions {
     bool human = false;  // KiB/MiB/GiB with one decimal instead of kB
 };
 
-// Renders the table for one process: the header, one row per category (hidumper's rows
-// always, others when non-zero), the Total row (Pss Total = rows' Pss + Total SwapPss), then
-// the "native heap:" breakdown, then, like hidumper, sections of "name:value" lines: "DMA:"
+// Renders the table for one process with the rows of the rule set it was made with
+// (Snapshot::rules, model/rules/rule_set.h): the header, the set's rows in its order and names
+// (memsnap: hidumper's rows always, others when non-zero; dumpsys: Native Heap, Dalvik Heap and
+// Unknown always, others when non-zero), the Total row (Pss Total = rows' Pss + Total SwapPss),
+// then the "native heap:" breakdown, then, like hidumper, sections of "name:value" lines: "DMA:"
 // (total, mapped, unmapped, then kB by exporter; shown when descriptors were read or dma is
 // non-zero), "GPU:" (DRM total and resident, GPU device mappings; when non-zero), "fd: N" (by
 // type) and "threads: N" (by name, at most 20 names, the rest summed), largest first, each when
 // non-zero. When an "(inferred)" row is non-zero, a note under the Total row says what
 // inference did and that --no-infer turns it off. Heap Size/Alloc/Free are printed as "-":
 // they live inside the process's allocator and cannot be read from outside.
+// With hidumper's rules the layout is hidumper's own: GL, Graph, the rows that have mappings,
+// FilePage other; the name column as wide as the longest row; "0" in the Heap cells where
+// hidumper prints a constant 0; then only its "native heap:" (fixed sub-rows), "Purgeable:" and
+// "DMA:" (Dma = Graph) sections.
 std::string render_mem_table(const Snapshot& snap, const TableOptions& options = {});
 
 // The "fds:" listing of `memsnap --mem PID --fds`: a blank line, "fds:", then one line per

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "model/classify.h"
 
 namespace memsnap {
 namespace {
@@ -29,6 +28,7 @@ Category MemoryAccumulator::add(const Mapping& m) {
         pending_ = shape;
         pending_usage_ = usage;
         have_pending_ = true;
+        last_ = PreviousMapping{true, m.end, Category::AnonOther};
         return Category::AnonOther;
     }
     prev_ = shape;
@@ -38,10 +38,12 @@ Category MemoryAccumulator::add(const Mapping& m) {
 
     if (m.inode != 0) layout_.note_file(m.name);
     if (m.inode == 0 && m.name.starts_with("[anon:")) saw_anon_names_ = true;
-    Category c = classify_mapping(m.name, m.inode);
+    Category c = classify_with(*rules_, m.name, m.inode, m.start, last_);
+    last_ = PreviousMapping{true, m.end, c};
     categories_[c] += usage;
-    if (c != Category::NativeHeap) return c;
-    std::string_view sub = native_heap_subname(strip_deleted(m.name));
+    if (c != Category::NativeHeap || rules_->native_sub.empty()) return c;
+    std::string_view sub = native_subname_with(*rules_, m.name);
+    if (sub.empty()) return c;  // in the native heap row, in no sub-row (hidumper)
     auto row = std::find_if(native_rows_.begin(), native_rows_.end(),
                             [&](const NativeHeapRow& r) { return r.name == sub; });
     if (row == native_rows_.end()) {
@@ -93,7 +95,12 @@ void MemoryAccumulator::settle_pending(const Shape* next) {
 
 std::vector<NativeHeapRow> MemoryAccumulator::native_heap() const {
     std::vector<NativeHeapRow> rows = native_rows_;
-    std::sort(rows.begin(), rows.end(), [](const NativeHeapRow& a, const NativeHeapRow& b) {
+    const auto order = rules_->native_order;
+    auto rank = [&](const NativeHeapRow& r) {
+        return static_cast<std::size_t>(std::find(order.begin(), order.end(), r.name) - order.begin());
+    };
+    std::sort(rows.begin(), rows.end(), [&](const NativeHeapRow& a, const NativeHeapRow& b) {
+        if (rank(a) != rank(b)) return rank(a) < rank(b);
         if (a.usage.pss != b.usage.pss) return a.usage.pss > b.usage.pss;
         return a.name < b.name;
     });

@@ -10,6 +10,7 @@
 
 #include "model/category.h"
 #include "model/mapping.h"
+#include "model/rules/rule_set.h"
 #include "model/shape_rules.h"
 #include "model/snapshot.h"
 
@@ -25,13 +26,19 @@ struct AccumulateOptions {
     // The executable is a Go binary (a .go.buildinfo section; procfs/exe.h): its heap arenas
     // are attributed to the Go heap.
     bool go_executable = false;
+    // The rule set that names the rows (model/rules/rule_set.h). Inference applies only where
+    // the set allows it (memsnap's); hidumper's and dumpsys's rows are theirs alone.
+    RuleSetId rules = RuleSetId::Memsnap;
 };
 
 class MemoryAccumulator {
   public:
-    explicit MemoryAccumulator(AccumulateOptions options = {}) : options_(options) {}
+    explicit MemoryAccumulator(AccumulateOptions options = {})
+        : options_(options), rules_(&rule_set(options.rules)) {
+        options_.infer = options_.infer && rules_->infer;
+    }
 
-    // Adds one mapping to the row classify_mapping() gives it or, for an unnamed anonymous
+    // Adds one mapping to the row the rule set gives it or, for an unnamed anonymous
     // mapping with inference on, to the row its shape gives it once its successor is known.
     // Mappings must come in address order (as smaps lists them). Returns the row the name
     // rules give it (AnonOther for an unnamed mapping, whatever its shape turns out to be).
@@ -43,14 +50,17 @@ class MemoryAccumulator {
     const CategoryUsage& categories() const { return categories_; }
     // What the mapped files said (complete after finish()).
     const ProcessLayout& layout() const { return layout_; }
-    // Sub-rows of the native heap row, largest Pss first (ties by name).
+    // Sub-rows of the native heap row: in the rule set's fixed order when it has one, else
+    // largest Pss first (ties by name).
     std::vector<NativeHeapRow> native_heap() const;
 
   private:
     void settle_pending(const Shape* next);
 
     AccumulateOptions options_;
+    const RuleSet* rules_;
     CategoryUsage categories_;
+    PreviousMapping last_;  // the previous mapping by address, for the .so bss rule
     std::vector<NativeHeapRow> native_rows_;
     // The inference window: the previous mapping (and what it was inferred as), and the
     // unnamed mapping that waits for its successor.

@@ -1,7 +1,8 @@
 #pragma once
-// The rows of the memory table. Order of the enum is the order hidumper prints
-// (shared/reference/categories.md, section A); rows that hidumper does not have are shown only
-// when non-zero. Every smaps mapping lands in exactly one category (see classify.h).
+// The rows of the memory table: the union of the rows of every rule set (model/rules/), each
+// rule set saying which of them it prints, in what order and under which names. Every smaps
+// mapping lands in exactly one category (model/rules/rule_set.h). The enum's order is the JSON,
+// CSV and series column order; new rows go at the end.
 #include <array>
 #include <cstddef>
 #include <optional>
@@ -34,15 +35,30 @@ enum class Category : unsigned char {
     ArkWebPaHeap,        // ArkWeb's PartitionAlloc
     DalvikHeap,          // Android's [anon:dalvik-...]
     FileOther,           // "FilePage other": every other file-backed mapping
+    JsvmHeap,            // [anon:JSVM...] (hiview: JSVM's V8 heap)
+    ArkWebJsHeap,        // [anon:JS_V8_HEAP...] (hiview: ArkWeb's V8 heap)
+    KotlinHeap,          // [anon:kotlin heap...] (Kotlin Multiplatform)
+    RnHermesHeap,        // [anon:hades-segment / hermes-rt / hermes-free-heap...] (React Native)
+    DartHeap,            // [anon:dart-...] and Flutter's other names
+    DalvikOther,         // Android "Dalvik Other": ART's other [anon:dalvik-...], JIT caches
+    Cursor,              // Android "Cursor": /dev/ashmem/CursorWindow, /memfd:CursorWindow
+    Ashmem,              // Android "Ashmem": other /dev/ashmem
+    GfxDev,              // Android "Gfx dev": names containing kgsl-3d0
+    Jar,                 // Android ".jar mmap"
+    Apk,                 // Android ".apk mmap"
+    Dex,                 // Android ".dex mmap": .odex, .vdex, names containing .dex
+    Oat,                 // Android ".oat mmap"
+    Art,                 // Android ".art mmap": .art, .art]
+    OtherMmap,           // Android "Other mmap": named mappings no rule matched
+    Memfd,               // Android libmeminfo HEAP_MEMFD: other /memfd: mappings
 };
 
-inline constexpr std::size_t kCategoryCount = static_cast<std::size_t>(Category::FileOther) + 1;
+inline constexpr std::size_t kCategoryCount = static_cast<std::size_t>(Category::Memfd) + 1;
 
 struct CategoryInfo {
     Category category;
-    std::string_view name;  // as printed in the table ("native heap")
+    std::string_view name;  // as memsnap's rule set prints it ("native heap")
     std::string_view key;   // as written in JSON ("native_heap")
-    bool always_shown;      // a hidumper row: printed even when zero
     bool inferred;          // filled by shape inference, not by a name rule
 };
 

@@ -9,6 +9,7 @@
 
 #include "model/category.h"
 #include "model/mem_usage.h"
+#include "model/rules/rule_set.h"
 
 namespace memsnap {
 
@@ -29,6 +30,9 @@ struct ProcessStatus {
     uint64_t rss_shmem = 0;
     uint64_t vm_swap = 0;
     uint64_t threads = 0;
+    // OpenHarmony kernels' purgeable memory (hidumper's "Purgeable:" section); 0 elsewhere.
+    uint64_t purg_sum = 0;
+    uint64_t purg_pin = 0;
     bool operator==(const ProcessStatus&) const = default;
 };
 
@@ -87,6 +91,8 @@ struct Snapshot {
     std::string name;
     uint32_t uid = 0;
     CategoryUsage categories;
+    // The rule set the rows were made with (JSON "rules"; absent in older snapshots: memsnap).
+    RuleSetId rules = RuleSetId::Memsnap;
     std::vector<NativeHeapRow> native_heap;  // sub-rows of the native heap row, largest first
     ProcessStatus status;
     FdSummary fd;

@@ -20,6 +20,13 @@ namespace {
 
 std::string pid_str(int64_t pid) { return std::to_string(pid); }
 
+// dmabuf and GPU device mappings feed the dma/gpu parts and the Graph row whatever rule set
+// names the rows: they are found by memsnap's rules (hidumper's call anon_inode:dmabuf "other").
+void add_to_graphics(GraphicsAccumulator& gfx, const Mapping& m, Category c, RuleSetId rules) {
+    if (rules != RuleSetId::Memsnap) c = classify_with(memsnap_rule_set(), m.name, m.inode);
+    if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
+}
+
 // Re-throws errors of a process's files with what a user needs: which PID, which file, why.
 [[noreturn]] void rethrow_for_process(const Error& e, int64_t pid, bool started) {
     if (std::string_view(e.what()).starts_with("process ")) throw e;  // already says it all
@@ -106,6 +113,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
     snap.time_source = origin.time_source;
     snap.host = origin.host;
     snap.pid = pid;
+    snap.rules = options.rules;
     bool have_stat = false;
     bool started = false;
     bool exiting = false;
@@ -147,11 +155,11 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             // (cmd/go writes it into every binary since Go 1.13; debug/buildinfo reads it).
             std::optional<std::string> exe = root.source().filesystem_path(root.pid_path(pid, "exe"));
             bool go = options.infer && exe && elf_has_section(*exe, ".go.buildinfo");
-            MemoryAccumulator acc({.infer = options.infer, .go_executable = go});
+            MemoryAccumulator acc(
+                {.infer = options.infer, .go_executable = go, .rules = options.rules});
             std::string_view runtime = js_runtime_of_process(snap.name);
             reader.read(root, root.pid_path(pid, thread_dir + "smaps"), [&](const Mapping& m) {
-                Category c = acc.add(m);
-                if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
+                add_to_graphics(gfx, m, acc.add(m), options.rules);
                 if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
             });
             snap.js_runtime = std::string(runtime);
@@ -192,12 +200,10 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
                              const CollectOptions& options) {
     Snapshot snap;
     snap.time_ms = unix_time_ms();
-    MemoryAccumulator acc({.infer = options.infer});
+    snap.rules = options.rules;
+    MemoryAccumulator acc({.infer = options.infer, .rules = options.rules});
     GraphicsAccumulator gfx;
-    auto add = [&](const Mapping& m) {
-        Category c = acc.add(m);
-        if (c == Category::Dmabuf || c == Category::Dev) gfx.add_mapping(m, c);
-    };
+    auto add = [&](const Mapping& m) { add_to_graphics(gfx, m, acc.add(m), options.rules); };
     // A file the user named: open_input_file() refuses devices and FIFOs, errors are Io.
     FdGuard fd(path == "-" ? -1 : open_input_file(path));
     reader.read_fd(path == "-" ? open_input_file("-") : fd.get(), path == "-" ? "<stdin>" : path, add);

@@ -19,6 +19,7 @@ struct CollectOptions {
     // per snapshot, after smaps; a captured tree without fd/ or task/ leaves those parts empty.
     bool resources = true;
     bool infer = true;  // attribute unnamed anonymous mappings by shape (model/shape_rules.h)
+    RuleSetId rules = RuleSetId::Memsnap;  // the rows (model/rules/rule_set.h), in Snapshot::rules
 };
 
 // Reads <pid>/stat, status and smaps (streamed through `reader`), with `resources` fd/, fdinfo/

@@ -105,6 +105,8 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
         else if (key == "RssShmem") field = &st.rss_shmem;
         else if (key == "VmSwap") field = &st.vm_swap;
         else if (key == "Threads") field = &st.threads;
+        else if (key == "PurgSum") field = &st.purg_sum;
+        else if (key == "PurgPin") field = &st.purg_pin;
         if (field == nullptr) continue;
         if (!leading_number(value, *field, field != &st.threads))
             malformed(display_name, line_no, "bad number for " + std::string(key));

@@ -2,7 +2,7 @@
 own promtool) to the same numbers as the JSON output and as the fixtures' awk sums; --human's
 KiB/MiB/GiB cells; colour only on a terminal.
 
-Expected numbers: the fixture trees' expected-rows.tsv (worked out by tests/fixtures/expected.awk,
+Expected numbers: the fixture trees' expected-rows.tsv (worked out by tests/fixtures/expected_rules.py,
 not by memsnap), and for live processes the JSON output of the same binary (kB; Prometheus
 values must be exactly kB * 1024)."""
 import csv
@@ -29,7 +29,9 @@ ROW_KEYS = {"GL": "gl", "Graph": "graph", "ark ts heap": "ark_ts_heap",
             "native heap": "native_heap", ".hap": "hap", "AnonPage other": "anon_other",
             "stack": "stack", ".db": "db", ".so": "so", "dev": "dev", "dmabuf": "dmabuf",
             ".ttf": "ttf", "arkweb-pa heap": "arkweb_pa_heap", "dalvik heap": "dalvik_heap",
-            "FilePage other": "file_other"}
+            "FilePage other": "file_other", "jsvm heap": "jsvm_heap",
+            "arkweb-js heap": "arkweb_js_heap", "kotlin heap": "kotlin_heap",
+            "rn-hermes heap": "rn_hermes_heap", "dart heap": "dart_heap"}
 
 
 def fixture_trees():

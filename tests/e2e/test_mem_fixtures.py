@@ -1,9 +1,9 @@
 """`memsnap --mem PID --proc-root TREE` on the captured and hand-made fixture trees.
 
-The expected numbers are NOT computed by memsnap: tests/fixtures/expected.awk implements the
-category rules independently in awk and wrote tests/fixtures/<tree>/expected-rows.tsv and
+The expected numbers are NOT computed by memsnap: tests/fixtures/expected_rules.py implements the
+category rules independently in Python and wrote tests/fixtures/<tree>/expected-rows.tsv and
 expected-native.tsv (regenerate with tests/fixtures/make-expected.sh; see
-tests/fixtures/README.md). Every row is compared exactly. The awk knows the name rules only, so
+tests/fixtures/README.md). Every row is compared exactly. The script knows the name rules only, so
 memsnap runs with --no-infer (shape inference is tested in test_infer.py)."""
 import glob
 import os
