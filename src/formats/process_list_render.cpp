@@ -148,24 +148,18 @@ std::string render_process_list_prom(const ProcessList& list) {
     PromWriter w;
     for (const ProcessRow& r : list.rows) {
         PromLabels labels = {{"pid", std::to_string(r.pid)}, {"name", r.name}};
-        w.gauge("memsnap_process_pss_bytes", "Proportional set size of the process.", labels,
-                r.usage.pss * 1024);
-        w.gauge("memsnap_process_rss_bytes", "Resident set size of the process.", labels,
-                r.usage.rss * 1024);
-        w.gauge("memsnap_process_uss_bytes", "Unique set size (private clean + dirty).", labels,
-                r.usage.uss() * 1024);
-        w.gauge("memsnap_process_swap_bytes", "Swapped-out memory of the process.", labels,
-                r.usage.swap * 1024);
-        w.gauge("memsnap_process_swap_pss_bytes", "Proportional swap of the process.", labels,
-                r.usage.swap_pss * 1024);
+        add_process_usage_metrics(w, labels, r.usage);
         if (r.native_pss)
             w.gauge("memsnap_process_native_heap_pss_bytes", "Pss of native heap rows.", labels,
                     *r.native_pss * 1024);
         if (r.js_pss)
             w.gauge("memsnap_process_js_heap_pss_bytes", "Pss of JS heap rows.", labels,
                     *r.js_pss * 1024);
-        w.gauge("memsnap_process_threads", "Threads of the process.", labels, r.threads);
-        if (r.fds) w.gauge("memsnap_process_open_fds", "Open descriptors.", labels, *r.fds);
+        w.gauge("memsnap_process_threads", "Threads of the process (Threads in /proc/PID/status).",
+                labels, r.threads);
+        if (r.fds)
+            w.gauge("memsnap_process_open_fds", "Open file descriptors of the process.", labels,
+                    *r.fds);
     }
     add_system_metrics(w, list.system);
     return w.render();
