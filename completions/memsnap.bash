@@ -2,13 +2,20 @@
 # Installed as share/bash-completion/completions/memsnap (loaded on first use of `memsnap`).
 # Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
 
-# Process names and PIDs for an argument that takes a PID.
+# Process names and PIDs for an argument that takes a PID. Matched by prefix here, not with
+# `compgen -W`, which expands and unquotes its word list (a process named `a"b` broke every
+# name); each offered word is quoted (printf %q) so a name with a space or quote stays one word.
 _memsnap_pids() {
-    local pids names
-    pids=$(cd /proc 2>/dev/null && compgen -G '[0-9]*')
-    names=$(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -W "self"$'\n'"$pids"$'\n'"$names" -- "$cur"))
+    local w q
+    local -a words
+    words=(self $(cd /proc 2>/dev/null && compgen -G '[0-9]*'))
+    mapfile -t -O ${#words[@]} words < <(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)
+    COMPREPLY=()
+    for w in "${words[@]}"; do
+        [[ $w == "$cur"* ]] || continue
+        printf -v q '%q' "$w"
+        COMPREPLY+=("$q")
+    done
 }
 
 _memsnap() {

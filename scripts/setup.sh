@@ -9,7 +9,8 @@ pkgs=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev docte
       libarchive-dev
       python3 nodejs prometheus bash-completion zsh fish man-db groff-base time
       default-jre-headless openjdk-17-jdk-headless golang-go libjemalloc2 libgoogle-perftools4
-      libmimalloc2.0 libxml2-utils chromium)
+      libmimalloc2.0 libxml2-utils chromium
+      dpkg-dev lintian)  # the Debian package test: cpack -G DEB (dpkg-shlibdeps), lintian
 for arg in "$@"; do
   case "$arg" in
     --bench) pkgs+=(smem smemstat hyperfine valgrind procps) ;;

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "cli/cmd_snapshot.h"
 #include "cli/cmd_watch.h"
 #include "cli/common.h"
+#include "cli/usage_error.h"
 
 namespace memsnap {
 namespace {
@@ -65,7 +67,11 @@ int run_memsnap(int argc, char** argv) {
     std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{
         "memsnap: where a process's memory went, and what grew between two moments.\n"
-        "Reads /proc only; never stops or attaches to the process it looks at."};
+        "Reads /proc only; never stops or attaches to the process it looks at.\n\n"
+        "  memsnap --mem PID...     the memory table of each PID (hidumper's spelling of\n"
+        "                           `memsnap mem PID...`); no PID: every process\n"
+        "  memsnap --smaps FILE     classify a lone smaps file ('-': standard input)\n"
+        "  memsnap mem --help       every option of --mem"};
     app.name("memsnap");
     app.set_version_flag("--version", MEMSNAP_VERSION);
     app.require_subcommand(0, 1);
@@ -90,8 +96,13 @@ int run_memsnap(int argc, char** argv) {
     try {
         app.parse(reversed);
     } catch (const CLI::ParseError& e) {
-        int code = app.exit(e);
-        return code == 0 ? kExitOk : kExitUsage;
+        if (e.get_exit_code() == 0) return app.exit(e) == 0 ? kExitOk : kExitUsage;  // --help
+        // Anything else in memsnap's words, not CLI11's ("At Most 2 required but received 3").
+        std::string command;
+        for (const CLI::App* sub : app.get_subcommands({}))
+            if (sub->get_name() == args.front()) command = sub->get_name();
+        std::fprintf(stderr, "%s\n", usage_sentence(e.what(), command).c_str());  // "memsnap diff: ..."
+        return kExitUsage;
     } catch (const Error& e) {
         print_error(e.what());
         return exit_code_for(e.kind());

@@ -1,6 +1,8 @@
 #include "cli/cmd_diff.h"
 
 #include <algorithm>
+#include <filesystem>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,8 +110,15 @@ int run_diff(const DiffOptions& opts) {
     if (chart) write_file_atomically(opts.plot, chart->render_svg(a, series.samples, judged, thresholds));
     DiffReport report{a, b, before.origin, after.origin, diff, verdicts};
     if (!opts.event.empty()) {
+        std::vector<std::string> logs;  // the events' external_log: the files compared
+        for (const std::string& input : opts.inputs) {
+            std::string path = parse_snapshot_spec(input).path;
+            if (path == "-") continue;  // standard input leaves no file behind
+            std::string abs = std::filesystem::absolute(path).string();
+            if (std::find(logs.begin(), logs.end(), abs) == logs.end()) logs.push_back(abs);
+        }
         for (const GroupGrowth& g : verdicts.flagged)
-            write_stdout(dump_json(leak_event(g, verdicts, a, b)) + "\n");
+            write_stdout(dump_json(leak_event(g, verdicts, a, b, logs)) + "\n");
     } else if (opts.format == "json") {
         nlohmann::ordered_json j = diff_to_json(report);
         if (trend) j["series"] = series_to_json(analysis, series.samples.size());

@@ -143,7 +143,14 @@ class MemPrinter {
             write_stdout(mem_to_csv_rows(snap));
         } else if (format == "json") {
             if (count_ > 0) write_stdout(",\n");
-            write_stdout(dump_json(snapshot_to_json(snap), 2) + "\n");
+            nlohmann::ordered_json j = snapshot_to_json(snap);
+            if (fds) {  // --fds: every descriptor, as the table's "fds:" listing has them
+                nlohmann::ordered_json list = nlohmann::ordered_json::array();
+                for (const OpenFd& f : *fds)
+                    list.push_back({{"fd", f.fd}, {"type", f.type}, {"target", f.target}});
+                j["fds"] = std::move(list);
+            }
+            write_stdout(dump_json(j, 2) + "\n");
         } else {
             std::string out = count_ > 0 ? "\n" : "";
             // hidumper --mem PID prints no title: neither does its layout for one PID.
@@ -175,8 +182,8 @@ int run_mem(const MemOptions& opts) {
     MemPrinter printer(opts);
     if (opts.fds && (opts.pids.empty() || !opts.smaps_file.empty()))
         throw Error(ErrorKind::Usage, "--fds lists the descriptors of a PID: give one");
-    if (opts.fds && opts.common.format != "table")
-        throw Error(ErrorKind::Usage, "--fds lists descriptors in the table format only");
+    if (opts.fds && opts.common.format != "table" && opts.common.format != "json")
+        throw Error(ErrorKind::Usage, "--fds lists descriptors in the table and json formats only");
     if (!opts.smaps_file.empty()) {
         if (!opts.pids.empty())
             throw Error(ErrorKind::Usage, "--smaps takes no PID argument (--pid N labels it)");
@@ -263,7 +270,8 @@ void register_mem_command(CLI::App& app, int& exit_code) {
                   "Listing: read full smaps for the native heap and JS heap columns (slower)");
     cmd->add_flag("--all", opts->all, "Listing: include kernel threads (no mappings)");
     cmd->add_flag("--fds", opts->fds,
-                  "With a PID: list every open descriptor (number, type, link) under the table");
+                  "With a PID: list every open descriptor (number, type, link) under the table, or "
+                  "as \"fds\" in the JSON");
     add_rules_option(*cmd, opts->rules);
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");

@@ -1,5 +1,7 @@
 #include "cli/cmd_watch.h"
 
+#include <filesystem>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -232,7 +234,10 @@ int run_watch(const WatchOptions& opts) {
                 if (done) continue;
                 done = true;
                 if (live) std::fputs("\r\x1b[K", stderr);
-                std::fprintf(stderr, "%s\n", dump_json(leak_event(g, v, first, last)).c_str());
+                std::vector<std::string> logs;  // external_log: the samples written so far
+                if (!opts.output.empty())
+                    logs.push_back(std::filesystem::absolute(opts.output).string());
+                std::fprintf(stderr, "%s\n", dump_json(leak_event(g, v, first, last, logs)).c_str());
             }
         }
         if (live) {

@@ -55,16 +55,28 @@ std::string human_signed_size(int64_t kb) {
     return fmt::format("{}{}", kb < 0 ? '-' : '+', s);
 }
 
+// Past this, a percentage says only that the base was tiny (8 kB growing by 200 MB is
+// "+2560100 %"): it is shown as ">999 %". Nothing can shrink by more than 100 %.
+constexpr double kMaxPercentShown = 999.0;
+
 std::string percent_cell(const Change& c) {
     auto p = c.percent();
     if (!p) return c.after == 0 ? "" : "new";
+    if (*p > kMaxPercentShown) return fmt::format(">{:g} %", kMaxPercentShown);
     return fmt::format("{:+.1f} %", *p);
 }
 
 std::string percent_words(const Change& c) {
     auto p = c.percent();
     if (!p) return "new";
+    if (*p > kMaxPercentShown) return fmt::format(">{:g} %", kMaxPercentShown);
     return fmt::format("{:+.0f} %", *p);
+}
+
+// A right-aligned cell `width` wide that always starts with a space, so that a value wider than
+// its column pushes the row right instead of running into its neighbour.
+std::string right_cell(std::string_view text, int width) {
+    return fmt::format(" {:>{}}", text, width - 1);
 }
 
 struct RowStyle {
@@ -75,7 +87,7 @@ struct RowStyle {
 
 // A right-aligned delta cell, coloured after padding so the columns stay aligned.
 std::string delta_cell(const std::string& text, int64_t delta, int width, const RowStyle& style) {
-    std::string cell = fmt::format("{:>{}}", text, width);
+    std::string cell = right_cell(text, width);
     std::string_view colour = delta_colour(delta, style.tone);
     if (!style.color || colour.empty()) return cell;
     return paint(cell, colour);
@@ -86,9 +98,9 @@ void change_row(std::string& out, std::string_view name, const Change& c, bool m
     const bool human = style.human;
     auto cell = [&](uint64_t v) { return memory ? format_kb(v, human) : fmt::format("{}", v); };
     std::string delta = memory ? signed_kb(c.delta(), human) : fmt::format("{:+}", c.delta());
-    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{}", name, kName, cell(c.before),
-                   kCol, cell(c.after), kCol, delta_cell(delta, c.delta(), kCol, style));
-    if (with_percent) fmt::format_to(std::back_inserter(out), "{:>{}}", percent_cell(c), kCol);
+    fmt::format_to(std::back_inserter(out), "{:<{}}{}{}{}", name, kName, right_cell(cell(c.before), kCol),
+                   right_cell(cell(c.after), kCol), delta_cell(delta, c.delta(), kCol, style));
+    if (with_percent) out += right_cell(percent_cell(c), kCol);
 }
 
 nlohmann::ordered_json change_json(const Change& c) {
@@ -273,18 +285,18 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
     std::string unit = human ? "" : " (kB)";
 
     add("\n");
-    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n",
-                   "Pss" + unit, kName, "before", kCol, "after", kCol, "delta", kCol, "%", kCol,
-                   "PrivDirty before", kCol + 6, "after", kCol, "delta", kCol);
+    fmt::format_to(std::back_inserter(out), "{:<{}}{}{}{}{}{}{}{}\n", "Pss" + unit, kName,
+                   right_cell("before", kCol), right_cell("after", kCol), right_cell("delta", kCol),
+                   right_cell("%", kCol), right_cell("PrivDirty before", kCol + 6),
+                   right_cell("after", kCol), right_cell("delta", kCol));
     auto category_row = [&](std::string_view row_name, const CategoryChange& c,
                             const RowStyle& row_style) {
         change_row(out, row_name, c.pss, true, row_style);
         if (c.private_dirty != c.pss) {
-            fmt::format_to(std::back_inserter(out), "{:>{}}{:>{}}{}",
-                           format_kb(c.private_dirty.before, human), kCol + 6,
-                           format_kb(c.private_dirty.after, human), kCol,
-                           delta_cell(signed_kb(c.private_dirty.delta(), human),
-                                      c.private_dirty.delta(), kCol, row_style));
+            out += right_cell(format_kb(c.private_dirty.before, human), kCol + 6);
+            out += right_cell(format_kb(c.private_dirty.after, human), kCol);
+            out += delta_cell(signed_kb(c.private_dirty.delta(), human), c.private_dirty.delta(),
+                              kCol, row_style);
         }
         while (!out.empty() && out.back() == ' ') out.pop_back();
         add("\n");
@@ -312,8 +324,9 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
     add("\n");
 
     add("\n");
-    fmt::format_to(std::back_inserter(out), "{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "status" + unit,
-                   kName, "before", kCol, "after", kCol, "delta", kCol, "%", kCol);
+    fmt::format_to(std::back_inserter(out), "{:<{}}{}{}{}{}\n", "status" + unit, kName,
+                   right_cell("before", kCol), right_cell("after", kCol), right_cell("delta", kCol),
+                   right_cell("%", kCol));
     for (const StatusChange& s : d.status) {
         change_row(out, s.name, s.change, s.name != "Threads", plain);
         add("\n");

@@ -31,30 +31,41 @@ std::string_view event_resource_type(const GroupGrowth& growth, const Snapshot& 
 }
 
 nlohmann::ordered_json leak_event(const GroupGrowth& growth, const Verdicts& verdicts,
-                                  const Snapshot& before, const Snapshot& after) {
-    MemUsage total = after.total();
-    return nlohmann::ordered_json{
+                                  const Snapshot& before, const Snapshot& after,
+                                  const std::vector<std::string>& external_log) {
+    using oj = nlohmann::ordered_json;
+    const std::string_view type = event_resource_type(growth, before, after);
+    oj e{
         {"time", after.time_ms},
+        {"bundle_version", nullptr},
+        {"bundle_name", after.name},
         {"pid", after.pid},
         {"uid", after.uid},
-        {"bundle_name", after.name},
-        {"resource_type", event_resource_type(growth, before, after)},
-        {"memory",
-         {{"rss", after.status.vm_rss},
-          {"vss", after.status.vm_size},
-          {"pss", total.pss + total.swap_pss},
-          {"ion", after.dma.total},
-          {"gpu", after.gpu.total + after.gpu.mapped},
-          {"sys_free_mem", after.system.free},
-          {"sys_avail_mem", after.system.available},
-          {"sys_total_mem", after.system.total}}},
-        {"fd",
-         {{"num", after.fd.num},
-          {"top_fd_type", after.fd.top_fd_type},
-          {"top_fd_num", after.fd.top_fd_num}}},
-        {"thread", {{"num", thread_count(after)}}},
-        {"verdict", verdict_headline(growth, verdicts)},
+        {"resource_type", type},
     };
+    if (type == "pss_memory" || type == "ion_memory" || type == "gpu_memory") {
+        MemUsage total = after.total();
+        e["memory"] = {{"rss", after.status.vm_rss},
+                       {"vss", after.status.vm_size},
+                       {"pss", total.pss + total.swap_pss},
+                       {"ion", after.dma.total},
+                       {"gpu", after.gpu.total + after.gpu.mapped},
+                       {"sys_free_mem", after.system.free},
+                       {"sys_avail_mem", after.system.available},
+                       {"sys_total_mem", after.system.total}};
+    } else if (type == "js_heap") {
+        e["memory"] = {{"limit_size", nullptr}, {"live_object_size", nullptr}};
+    } else if (type == "fd") {
+        e["fd"] = {{"num", after.fd.num},
+                   {"top_fd_type", after.fd.top_fd_type},
+                   {"top_fd_num", after.fd.top_fd_num}};
+    } else if (type == "thread") {
+        e["thread"] = {{"num", thread_count(after)}};
+    }
+    e["external_log"] = external_log;
+    e["log_over_limit"] = false;
+    e["verdict"] = verdict_headline(growth, verdicts);
+    return e;
 }
 
 }  // namespace memsnap

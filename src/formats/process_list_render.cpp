@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "formats/csv.h"
 #include "formats/json_text.h"
@@ -22,16 +24,30 @@ std::string optional_count(const std::optional<uint64_t>& v) {
     return v ? std::to_string(*v) : "-";
 }
 
-// "2 permission denied, 1 gone"
+// PIDs named per reason in the table's last line; the rest are counted (JSON lists them all).
+constexpr std::size_t kSkippedPidsNamed = 10;
+
+// "1 gone (PID 40), 2 permission denied (PIDs 1, 7)": by reason, PIDs in ascending order.
 std::string skipped_summary(const ProcessList& list) {
-    std::map<std::string, int> by_reason;
-    for (const SkippedProcess& s : list.skipped) ++by_reason[s.reason];
+    std::map<std::string, std::vector<int64_t>> by_reason;
+    for (const SkippedProcess& s : list.skipped) by_reason[s.reason].push_back(s.pid);
     std::string out;
-    for (const auto& [reason, n] : by_reason) {
+    for (auto& [reason, pids] : by_reason) {
+        std::sort(pids.begin(), pids.end());
         if (!out.empty()) out += ", ";
-        out += fmt::format("{} {}", n, reason);
+        out += fmt::format("{} {} ({} ", pids.size(), reason, pids.size() == 1 ? "PID" : "PIDs");
+        for (std::size_t i = 0; i < pids.size() && i < kSkippedPidsNamed; ++i)
+            out += fmt::format("{}{}", i ? ", " : "", pids[i]);
+        if (pids.size() > kSkippedPidsNamed)
+            out += fmt::format(" and {} more", pids.size() - kSkippedPidsNamed);
+        out += ')';
     }
     return out;
+}
+
+// A size column's header: "Pss(kB)", or "Pss" with --human (each cell then has its unit).
+std::string size_header(std::string_view name, bool human) {
+    return human ? std::string(name) : fmt::format("{}(kB)", name);
 }
 
 }  // namespace
@@ -41,19 +57,20 @@ std::string render_process_list_table(const ProcessList& list,
     const bool h = options.human;
     std::string out;
     auto it = std::back_inserter(out);
-    fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>10} {:>12} {:>12} {:>8} {:>6}\n",
-                   "PID", "Name", "Pss(kB)", "Rss(kB)", "Uss(kB)", "Swap(kB)", "SwapPss", "Native(kB)",
-                   "JS(kB)", "Threads", "FDs");
+    fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}\n",
+                   "PID", "Name", size_header("Pss", h), size_header("Rss", h), size_header("Uss", h),
+                   size_header("Swap", h), size_header("SwapPss", h), size_header("Native", h),
+                   size_header("JS", h), "Threads", "FDs");
     MemUsage total;
     for (const ProcessRow& r : list.rows) {
-        fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>10} {:>12} {:>12} {:>8} {:>6}\n",
+        fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}\n",
                        r.pid, r.name, format_kb(r.usage.pss, h), format_kb(r.usage.rss, h),
                        format_kb(r.usage.uss(), h), format_kb(r.usage.swap, h),
                        format_kb(r.usage.swap_pss, h), optional_kb(r.native_pss, h),
                        optional_kb(r.js_pss, h), r.threads, optional_count(r.fds));
         total += r.usage;
     }
-    fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>10}\n", "", "Total",
+    fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11}\n", "", "Total",
                    format_kb(total.pss, h), format_kb(total.rss, h), format_kb(total.uss(), h),
                    format_kb(total.swap, h), format_kb(total.swap_pss, h));
     const SystemMemory& s = list.system;
@@ -133,24 +150,18 @@ std::string render_process_list_prom(const ProcessList& list) {
     PromWriter w;
     for (const ProcessRow& r : list.rows) {
         PromLabels labels = {{"pid", std::to_string(r.pid)}, {"name", r.name}};
-        w.gauge("memsnap_process_pss_bytes", "Proportional set size of the process.", labels,
-                r.usage.pss * 1024);
-        w.gauge("memsnap_process_rss_bytes", "Resident set size of the process.", labels,
-                r.usage.rss * 1024);
-        w.gauge("memsnap_process_uss_bytes", "Unique set size (private clean + dirty).", labels,
-                r.usage.uss() * 1024);
-        w.gauge("memsnap_process_swap_bytes", "Swapped-out memory of the process.", labels,
-                r.usage.swap * 1024);
-        w.gauge("memsnap_process_swap_pss_bytes", "Proportional swap of the process.", labels,
-                r.usage.swap_pss * 1024);
+        add_process_usage_metrics(w, labels, r.usage);
         if (r.native_pss)
             w.gauge("memsnap_process_native_heap_pss_bytes", "Pss of native heap rows.", labels,
                     *r.native_pss * 1024);
         if (r.js_pss)
             w.gauge("memsnap_process_js_heap_pss_bytes", "Pss of JS heap rows.", labels,
                     *r.js_pss * 1024);
-        w.gauge("memsnap_process_threads", "Threads of the process.", labels, r.threads);
-        if (r.fds) w.gauge("memsnap_process_open_fds", "Open descriptors.", labels, *r.fds);
+        w.gauge("memsnap_process_threads", "Threads of the process (Threads in /proc/PID/status).",
+                labels, r.threads);
+        if (r.fds)
+            w.gauge("memsnap_process_open_fds", "Open file descriptors of the process.", labels,
+                    *r.fds);
     }
     add_system_metrics(w, list.system);
     return w.render();

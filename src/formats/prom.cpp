@@ -60,23 +60,23 @@ struct CounterMetric {
 };
 
 constexpr CounterMetric kCategoryMetrics[] = {
-    {"memsnap_pss_bytes", "Proportional set size (smaps Pss) of the category's mappings.",
+    {"memsnap_category_pss_bytes", "Proportional set size (smaps Pss) of the category's mappings.",
      &MemUsage::pss},
-    {"memsnap_rss_bytes", "Resident set size (smaps Rss) of the category's mappings.",
+    {"memsnap_category_rss_bytes", "Resident set size (smaps Rss) of the category's mappings.",
      &MemUsage::rss},
-    {"memsnap_size_bytes", "Virtual size (smaps Size) of the category's mappings.",
+    {"memsnap_category_size_bytes", "Virtual size (smaps Size) of the category's mappings.",
      &MemUsage::size},
-    {"memsnap_shared_clean_bytes", "smaps Shared_Clean of the category's mappings.",
+    {"memsnap_category_shared_clean_bytes", "smaps Shared_Clean of the category's mappings.",
      &MemUsage::shared_clean},
-    {"memsnap_shared_dirty_bytes", "smaps Shared_Dirty of the category's mappings.",
+    {"memsnap_category_shared_dirty_bytes", "smaps Shared_Dirty of the category's mappings.",
      &MemUsage::shared_dirty},
-    {"memsnap_private_clean_bytes", "smaps Private_Clean of the category's mappings.",
+    {"memsnap_category_private_clean_bytes", "smaps Private_Clean of the category's mappings.",
      &MemUsage::private_clean},
-    {"memsnap_private_dirty_bytes", "smaps Private_Dirty of the category's mappings.",
+    {"memsnap_category_private_dirty_bytes", "smaps Private_Dirty of the category's mappings.",
      &MemUsage::private_dirty},
-    {"memsnap_swap_bytes", "Swapped-out memory (smaps Swap) of the category's mappings.",
+    {"memsnap_category_swap_bytes", "Swapped-out memory (smaps Swap) of the category's mappings.",
      &MemUsage::swap},
-    {"memsnap_swap_pss_bytes", "Proportional swap (smaps SwapPss) of the category's mappings.",
+    {"memsnap_category_swap_pss_bytes", "Proportional swap (smaps SwapPss) of the category's mappings.",
      &MemUsage::swap_pss},
 };
 
@@ -87,21 +87,21 @@ struct StatusMetric {
 };
 
 constexpr StatusMetric kStatusMetrics[] = {
-    {"memsnap_vm_peak_bytes", "Peak virtual size (VmPeak in /proc/PID/status).",
+    {"memsnap_process_vm_peak_bytes", "Peak virtual size (VmPeak in /proc/PID/status).",
      &ProcessStatus::vm_peak},
-    {"memsnap_vm_size_bytes", "Virtual size (VmSize in /proc/PID/status).",
+    {"memsnap_process_vm_size_bytes", "Virtual size (VmSize in /proc/PID/status).",
      &ProcessStatus::vm_size},
-    {"memsnap_vm_hwm_bytes", "Peak resident set size (VmHWM in /proc/PID/status).",
+    {"memsnap_process_vm_hwm_bytes", "Peak resident set size (VmHWM in /proc/PID/status).",
      &ProcessStatus::vm_hwm},
-    {"memsnap_vm_rss_bytes", "Resident set size (VmRSS in /proc/PID/status).",
+    {"memsnap_process_vm_rss_bytes", "Resident set size (VmRSS in /proc/PID/status).",
      &ProcessStatus::vm_rss},
-    {"memsnap_rss_anon_bytes", "Resident anonymous memory (RssAnon in /proc/PID/status).",
+    {"memsnap_process_rss_anon_bytes", "Resident anonymous memory (RssAnon in /proc/PID/status).",
      &ProcessStatus::rss_anon},
-    {"memsnap_rss_file_bytes", "Resident file mappings (RssFile in /proc/PID/status).",
+    {"memsnap_process_rss_file_bytes", "Resident file mappings (RssFile in /proc/PID/status).",
      &ProcessStatus::rss_file},
-    {"memsnap_rss_shmem_bytes", "Resident shared memory (RssShmem in /proc/PID/status).",
+    {"memsnap_process_rss_shmem_bytes", "Resident shared memory (RssShmem in /proc/PID/status).",
      &ProcessStatus::rss_shmem},
-    {"memsnap_vm_swap_bytes", "Swapped-out anonymous memory (VmSwap in /proc/PID/status).",
+    {"memsnap_process_vm_swap_bytes", "Swapped-out anonymous memory (VmSwap in /proc/PID/status).",
      &ProcessStatus::vm_swap},
 };
 
@@ -168,6 +168,22 @@ std::string PromWriter::render() const {
     return out;
 }
 
+void add_process_usage_metrics(PromWriter& out, const PromLabels& labels, const MemUsage& total) {
+    out.gauge("memsnap_process_pss_bytes", "Proportional set size (smaps Pss) of the process.",
+              labels, total.pss * kKiB);
+    out.gauge("memsnap_process_pss_with_swap_bytes",
+              "hidumper's Total Pss: Pss plus SwapPss of the process.", labels,
+              (total.pss + total.swap_pss) * kKiB);
+    out.gauge("memsnap_process_rss_bytes", "Resident set size (smaps Rss) of the process.", labels,
+              total.rss * kKiB);
+    out.gauge("memsnap_process_uss_bytes", "Unique set size (Private_Clean + Private_Dirty).",
+              labels, total.uss() * kKiB);
+    out.gauge("memsnap_process_swap_bytes", "Swapped-out memory (smaps Swap) of the process.",
+              labels, total.swap * kKiB);
+    out.gauge("memsnap_process_swap_pss_bytes", "Proportional swap (smaps SwapPss) of the process.",
+              labels, total.swap_pss * kKiB);
+}
+
 void add_snapshot_metrics(PromWriter& out, const Snapshot& snap) {
     const std::string pid = fmt::format("{}", snap.pid);
     for (const CounterMetric& m : kCategoryMetrics) {
@@ -179,21 +195,26 @@ void add_snapshot_metrics(PromWriter& out, const Snapshot& snap) {
     }
     PromLabels proc{{"pid", pid}, {"name", snap.name}};
     MemUsage total = snap.total();
-    out.gauge("memsnap_pss_total_bytes", "hidumper's Total Pss: Pss of every mapping plus SwapPss.",
-              proc, (total.pss + total.swap_pss) * kKiB);
+    add_process_usage_metrics(out, proc, total);
     for (const StatusMetric& m : kStatusMetrics)
         out.gauge(m.name, m.help, proc, snap.status.*m.field * kKiB);
-    out.gauge("memsnap_threads", "Threads of the process (Threads in /proc/PID/status).", proc,
-              snap.status.threads);
-    for (const auto& [type, n] : snap.fd.by_type) {
-        PromLabels l = proc;
-        l.emplace_back("type", type);
-        out.gauge("memsnap_open_fds", "Open file descriptors of the process, by type.", l, n);
+    out.gauge("memsnap_process_threads", "Threads of the process (Threads in /proc/PID/status).",
+              proc, snap.status.threads);
+    if (snap.fd.num > 0) {
+        out.gauge("memsnap_process_open_fds", "Open file descriptors of the process.", proc,
+                  snap.fd.num);
+        for (const auto& [type, n] : snap.fd.by_type) {
+            PromLabels l = proc;
+            l.emplace_back("type", type);
+            out.gauge("memsnap_process_open_fds_by_type",
+                      "Open file descriptors of the process, by type.", l, n);
+        }
     }
-    out.gauge("memsnap_dma_bytes", "dmabuf buffers the process holds, each buffer once.", proc,
-              snap.dma.total * kKiB);
-    out.gauge("memsnap_gpu_bytes", "GPU memory of the process's DRM clients (fdinfo drm-total-*).",
-              proc, snap.gpu.total * kKiB);
+    out.gauge("memsnap_process_dma_bytes", "dmabuf buffers the process holds, each buffer once.",
+              proc, snap.dma.total * kKiB);
+    out.gauge("memsnap_process_gpu_bytes",
+              "GPU memory of the process's DRM clients (fdinfo drm-total-*).", proc,
+              snap.gpu.total * kKiB);
 }
 
 void add_system_metrics(PromWriter& out, const SystemMemory& system) {

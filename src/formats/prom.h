@@ -36,13 +36,21 @@ class PromWriter {
     std::vector<Family> families_;
 };
 
+// One naming scheme for every output (listing and per-PID, man page section PROMETHEUS METRICS):
+// memsnap_process_* per process {pid, name}, memsnap_category_* per process and category
+// {pid, name, category}, memsnap_system_* for the machine; sizes in bytes (suffix _bytes).
+
+// Adds the per-process size families both outputs share, from `total` (kB): memsnap_process_pss_bytes,
+// _pss_with_swap_bytes (hidumper's Total Pss), _rss_bytes, _uss_bytes, _swap_bytes, _swap_pss_bytes.
+void add_process_usage_metrics(PromWriter& out, const PromLabels& labels, const MemUsage& total);
+
 // Adds the metrics of one process snapshot, labelled {pid, name}: per category (label
-// `category`, the JSON key) memsnap_pss_bytes, memsnap_rss_bytes, memsnap_size_bytes,
-// memsnap_shared_clean_bytes, memsnap_shared_dirty_bytes, memsnap_private_clean_bytes,
-// memsnap_private_dirty_bytes, memsnap_swap_bytes, memsnap_swap_pss_bytes; then
-// memsnap_pss_total_bytes (hidumper's Total Pss: Pss + SwapPss), the /proc/PID/status sizes
-// (memsnap_vm_rss_bytes, ...), memsnap_threads, memsnap_open_fds{type} (when known),
-// memsnap_dma_bytes and memsnap_gpu_bytes.
+// `category`, the JSON key) memsnap_category_{pss,rss,size,shared_clean,shared_dirty,
+// private_clean,private_dirty,swap,swap_pss}_bytes; add_process_usage_metrics; the
+// /proc/PID/status sizes memsnap_process_{vm_peak,vm_size,vm_hwm,vm_rss,rss_anon,rss_file,
+// rss_shmem,vm_swap}_bytes; memsnap_process_threads; memsnap_process_open_fds and
+// memsnap_process_open_fds_by_type{type} (when descriptors were read);
+// memsnap_process_dma_bytes and memsnap_process_gpu_bytes.
 void add_snapshot_metrics(PromWriter& out, const Snapshot& snap);
 
 // Adds memsnap_system_memory_{total,free,available}_bytes from /proc/meminfo (no labels).

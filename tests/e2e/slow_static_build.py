@@ -52,7 +52,7 @@ class StaticBuild(unittest.TestCase):
         r = subprocess.run([self.binary, "--mem", "self", "--format", "prom"], env={},
                            capture_output=True, text=True, timeout=60)
         self.assertEqual((r.returncode, r.stderr), (0, ""))
-        self.assertIn("memsnap_pss_bytes{", r.stdout)
+        self.assertIn("memsnap_category_pss_bytes{", r.stdout)
 
 
 if __name__ == "__main__":

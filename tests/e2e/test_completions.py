@@ -105,6 +105,16 @@ class Bash(unittest.TestCase):
             self.assertEqual(bash_complete("memsnap", "snapshot", "mscomplete")[1], ["mscompletest"])
             self.assertEqual(bash_complete("memsnap", "mem", "sel")[1], ["self"])
 
+    def test_process_name_with_a_double_quote(self):
+        # compgen -W unquotes its word list: one such name used to make every name vanish.
+        with Memhog() as odd, Memhog() as plain:
+            odd.cmd('comm ms"quote')
+            plain.cmd("comm msplainq")
+            got = bash_complete("memsnap", "--mem", "ms")[1]
+            self.assertIn("msplainq", got)
+            self.assertIn('ms\\"quote', got, "offered quoted, as bash's printf %q writes it")
+            self.assertIn(str(odd.pid), bash_complete("memsnap", "--mem", str(odd.pid))[1])
+
 
 class Fish(unittest.TestCase):
     @classmethod
@@ -205,6 +215,20 @@ class Zsh(unittest.TestCase):
         screen = self.type_tab("memsnap --format ", formats)
         for f in formats:
             self.assertIn(f, screen)
+
+    def test_format_names_follow_the_subcommand(self):
+        # Right after the subcommand, --format is the subcommand's: diff refuses prom, watch
+        # writes ndjson and csv only (the values come from each subcommand's --help).
+        every = set().union(*(cli_help.choices("--format", s) for s in cli_help.subcommands()))
+        for sub in ("diff", "watch", "snapshot"):
+            with self.subTest(sub=sub):
+                formats = cli_help.choices("--format", sub)
+                screen = self.type_tab(f"memsnap {sub} --format ", formats)
+                offered = screen.split(f"memsnap {sub} --format", 1)[1]
+                for f in formats:
+                    self.assertIn(f, offered)
+                for f in every - set(formats):
+                    self.assertNotRegex(offered, rf"\b{f}\b", f"memsnap {sub} --format offers {f}")
 
     def test_every_option_is_in_the_file(self):
         with open(os.path.join(COMPLETIONS, "_memsnap")) as f:

@@ -101,5 +101,41 @@ class Version(unittest.TestCase):
         self.assertEqual(r.stdout.strip(), project_version())
 
 
+
+class TopLevelHelp(unittest.TestCase):
+    def test_names_the_headline_spellings(self):
+        # README's first spellings are `memsnap --mem PID` and `memsnap --smaps FILE`: the
+        # top-level --help must name both, not only the subcommands.
+        r = memsnap("--help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^  memsnap --mem PID")
+        self.assertRegex(r.stdout, r"(?m)^  memsnap --smaps FILE")
+
+
+
+class UsageErrors(unittest.TestCase):
+    # Command lines CLI11 refuses, and words of CLI11's own messages that must not reach a user.
+    BAD = [["diff", "a", "b", "c"], ["diff"], ["--mem", "--top", "abc"], ["--mem", "--format", "xml"],
+           ["mem", "--bogus"], ["snapshot"], ["snapshot", "1", "2"],
+           ["watch", "self", "--count", "3", "--duration", "1s"], ["watch", "self", "--count"],
+           ["--mem", "1", "--sort", "nope"], ["diff", "a", "--js-heap", "weird"]]
+    RAW = ["required but received", "Run with --help", "not expected", "Could not convert",
+           " is required", " not in {", " excludes "]
+
+    def test_each_is_one_sentence_about_memsnaps_arguments(self):
+        for args in self.BAD:
+            with self.subTest(args=args):
+                r = memsnap(*args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                lines = r.stderr.splitlines()
+                self.assertEqual(len(lines), 1, r.stderr)
+                sub = args[0] if args[0] in cli_help.subcommands() else "mem"
+                prefix = f"memsnap {args[0]}: " if args[0] == sub else "memsnap"
+                self.assertTrue(lines[0].startswith(prefix), lines[0])
+                self.assertTrue(lines[0].endswith("--help` lists what it takes)"), lines[0])
+                for raw in self.RAW:
+                    self.assertNotIn(raw, lines[0])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -208,19 +208,26 @@ class Prometheus(unittest.TestCase):
                 expected = {}
                 for key, counters in snap["categories"].items():
                     for c in COUNTERS:
-                        expected[(f"memsnap_{c}_bytes", frozenset(labels | {("category", key)}))] = \
+                        expected[(f"memsnap_category_{c}_bytes", frozenset(labels | {("category", key)}))] = \
                             counters[c] * 1024
                 total = snap["total"]
-                expected[("memsnap_pss_total_bytes", frozenset(labels))] = \
+                proc = frozenset(labels)
+                expected[("memsnap_process_pss_with_swap_bytes", proc)] = \
                     (total["pss"] + total["swap_pss"]) * 1024
+                for c in ("pss", "rss", "swap", "swap_pss"):
+                    expected[(f"memsnap_process_{c}_bytes", proc)] = total[c] * 1024
+                expected[("memsnap_process_uss_bytes", proc)] = \
+                    (total["private_clean"] + total["private_dirty"]) * 1024
                 for field, value in snap["status"].items():
                     if field.startswith(("vm_", "rss_")):
-                        expected[(f"memsnap_{field}_bytes", frozenset(labels))] = value * 1024
-                expected[("memsnap_threads", frozenset(labels))] = snap["status"]["threads"]
-                expected[("memsnap_dma_bytes", frozenset(labels))] = snap["dma"]["total"] * 1024
-                expected[("memsnap_gpu_bytes", frozenset(labels))] = snap["gpu"]["total"] * 1024
+                        expected[(f"memsnap_process_{field}_bytes", proc)] = value * 1024
+                expected[("memsnap_process_threads", proc)] = snap["status"]["threads"]
+                expected[("memsnap_process_dma_bytes", proc)] = snap["dma"]["total"] * 1024
+                expected[("memsnap_process_gpu_bytes", proc)] = snap["gpu"]["total"] * 1024
+                if snap["fd"]["num"]:
+                    expected[("memsnap_process_open_fds", proc)] = snap["fd"]["num"]
                 for t, n in snap["fd"]["by_type"].items():
-                    expected[("memsnap_open_fds", frozenset(labels | {("type", t)}))] = n
+                    expected[("memsnap_process_open_fds_by_type", frozenset(labels | {("type", t)}))] = n
                 for k in ("total", "free", "available"):
                     expected[(f"memsnap_system_memory_{k}_bytes", frozenset())] = \
                         snap["system"][k] * 1024
@@ -244,10 +251,10 @@ class Prometheus(unittest.TestCase):
                 labels = frozenset({("pid", str(hog.pid)), ("name", name),
                                     ("category", "native_heap")})
                 # Private memory of an idle process does not move between the two reads.
-                self.assertEqual(samples[("memsnap_private_dirty_bytes", labels)],
+                self.assertEqual(samples[("memsnap_category_private_dirty_bytes", labels)],
                                  snap["categories"]["native_heap"]["private_dirty"] * 1024)
             self.assertGreaterEqual(
-                samples[("memsnap_private_dirty_bytes",
+                samples[("memsnap_category_private_dirty_bytes",
                          frozenset({("pid", str(a.pid)), ("name", "memhog"),
                                     ("category", "native_heap")}))], 4 * 1024 * 1024)
 
@@ -258,7 +265,7 @@ class Prometheus(unittest.TestCase):
                 promtool_check(self, text)
                 samples, _, _ = parse_prom(text)
                 pss = {dict(l)["category"]: v for (n, l), v in samples.items()
-                       if n == "memsnap_pss_bytes"}
+                       if n == "memsnap_category_pss_bytes"}
                 for row, counters in read_tsv(os.path.join(tree, "expected-rows.tsv")).items():
                     if row != "total":
                         self.assertEqual(pss[ROW_KEYS[row]], counters["pss"] * 1024, row)
@@ -271,8 +278,36 @@ class Prometheus(unittest.TestCase):
             with open(out) as f:
                 text = f.read()
             promtool_check(self, text)
-            self.assertIn(f'memsnap_pss_bytes{{pid="{hog.pid}",name="memhog",category="native_heap"}}',
+            self.assertIn(f'memsnap_category_pss_bytes{{pid="{hog.pid}",name="memhog",category="native_heap"}}',
                           text)
+
+    def test_listing_shares_the_per_process_names_and_passes_promtool(self):
+        # One naming scheme: a family the listing and `--mem PID` both write means the same and
+        # has the same value (an idle process's private memory does not move between reads).
+        with Memhog() as hog:
+            hog.cmd("brk 4")
+            listing = run_ok("--mem", "--categories", "--sort", "fd", "--format", "prom")
+            promtool_check(self, listing)
+            one = run_ok("--mem", hog.pid, "--format", "prom")
+        lst, lst_families, _ = parse_prom(listing)
+        per_pid, pid_families, _ = parse_prom(one)
+        labels = frozenset({("pid", str(hog.pid)), ("name", "memhog")})
+        for family in ("memsnap_process_uss_bytes", "memsnap_process_threads"):
+            self.assertEqual(lst[(family, labels)], per_pid[(family, labels)], family)
+        shared = {f for f in lst_families if f.startswith("memsnap_process_")}
+        self.assertLessEqual(shared - {"memsnap_process_native_heap_pss_bytes",
+                                       "memsnap_process_js_heap_pss_bytes"}, set(pid_families))
+
+    def test_every_family_is_in_the_man_page(self):
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "man",
+                               "memsnap.1")) as f:
+            documented = set(re.findall(r"memsnap_[a-z0-9_]+", f.read().replace("\\-", "-")))
+        with Memhog() as hog:
+            texts = [run_ok("--mem", "--categories", "--sort", "fd", "--format", "prom"),
+                     run_ok("--mem", hog.pid, "--format", "prom")]
+        for text in texts:
+            _, families, _ = parse_prom(text)
+            self.assertFalse(set(families) - documented, "families missing from man/memsnap.1")
 
 
 def human(kb):

@@ -2,8 +2,10 @@
 import csv
 import io
 import os
+import re
+import subprocess
 
-from harness import Memhog, fixture, kernel_kb, memsnap, memsnap_json, read_tsv, unittest
+from harness import MEMSNAP, Memhog, fixture, kernel_kb, memsnap, memsnap_json, read_tsv, unittest
 
 TREE = fixture("all-procs")
 
@@ -81,8 +83,19 @@ class FixtureListing(unittest.TestCase):
     def test_table_counts_skipped_by_reason(self):
         r = memsnap("--mem", "--proc-root", TREE)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("3 could not be read: 1 gone, 2 malformed", r.stdout)
+        # The PIDs of each reason, as the class docstring lists them.
+        self.assertIn("3 could not be read: 1 gone (PID 4242), 2 malformed (PIDs 4343, 4444)",
+                      r.stdout)
         self.assertIn("1 kernel threads left out", r.stdout)
+
+    def test_size_headers_follow_the_unit(self):
+        header = memsnap("--mem", "--proc-root", TREE).stdout.splitlines()[0].split()
+        self.assertEqual(header[2:9], ["Pss(kB)", "Rss(kB)", "Uss(kB)", "Swap(kB)", "SwapPss(kB)",
+                                       "Native(kB)", "JS(kB)"])
+        # --human: each cell carries its unit ("2.9 MiB"), so the headers do not say kB.
+        human = memsnap("--mem", "--proc-root", TREE, "--human").stdout.splitlines()
+        self.assertEqual(human[0].split()[2:9], ["Pss", "Rss", "Uss", "Swap", "SwapPss", "Native", "JS"])
+        self.assertRegex(human[1], r" (KiB|MiB|GiB) ")
 
     def test_fast_path_and_full_path_agree(self):
         fast = memsnap_json("--mem", "--proc-root", TREE)["processes"]
@@ -122,3 +135,25 @@ class FixtureListing(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PermissionDenied(unittest.TestCase):
+    def test_the_table_names_the_pids(self):
+        # As nobody, every process of another user is unreadable (PID 1 at least). Each PID the
+        # table names must be one nobody does not own (stat of /proc/PID, read here).
+        r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            os.path.abspath(MEMSNAP), "--mem"], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        m = re.search(r"(\d+) permission denied \(PIDs? ([\d, ]+?)(?: and (\d+) more)?\)", r.stdout)
+        self.assertIsNotNone(m, r.stdout[-300:])
+        total, named = int(m.group(1)), [int(p) for p in m.group(2).split(", ")]
+        self.assertEqual(len(named), min(total, 10))
+        self.assertEqual(total, len(named) + int(m.group(3) or 0))
+        self.assertEqual(named, sorted(named))
+        self.assertEqual(named[0], 1, "init is root's")
+        for pid in named:
+            try:
+                self.assertNotEqual(os.stat(f"/proc/{pid}").st_uid, 65534, pid)
+            except FileNotFoundError:
+                pass  # exited since

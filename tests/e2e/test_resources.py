@@ -103,8 +103,21 @@ class LiveProcess(unittest.TestCase):
         self.assertEqual(len(fds), snap["fd"]["num"])
         self.assertEqual(sum(1 for f in fds if f[1] == "pipe"), snap["fd"]["by_type"]["pipe"])
 
+    def test_fds_in_the_json(self):
+        with Memhog() as hog:
+            hog.cmd("pipes 3")
+            snap = memsnap_json("--mem", hog.pid, "--fds")
+            # The kernel's own list, read here: every fd number and its link.
+            fd_dir = f"/proc/{hog.pid}/fd"
+            links = {int(n): os.readlink(os.path.join(fd_dir, n)) for n in os.listdir(fd_dir)}
+        self.assertEqual({f["fd"]: f["target"] for f in snap["fds"]}, links)
+        self.assertEqual(len(snap["fds"]), snap["fd"]["num"])
+        # pipe type as the kernel names the link (memhog's 3 pipes and its stdio pipes).
+        self.assertEqual(sum(1 for f in snap["fds"] if f["type"] == "pipe"),
+                         sum(1 for t in links.values() if t.startswith("pipe:")))
+
     def test_fds_usage_errors(self):
-        for args in (["--mem", "--fds"], ["--mem", "self", "--fds", "--format", "json"],
+        for args in (["--mem", "--fds"], ["--mem", "self", "--fds", "--format", "csv"],
                      ["--smaps", "-", "--fds"]):
             r = memsnap(*args, input="")
             self.assertEqual(r.returncode, 2, args)

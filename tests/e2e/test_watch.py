@@ -211,10 +211,14 @@ class Watch(unittest.TestCase):
         self.assertEqual(e["resource_type"], "pss_memory")
         self.assertEqual(e["pid"], hog.pid)
         self.assertEqual(e["bundle_name"], "memhog")
-        for key in ("rss", "vss", "pss", "ion", "gpu", "sys_free_mem", "sys_avail_mem", "sys_total_mem"):
-            self.assertIn(key, e["memory"])
-        self.assertEqual(set(e["fd"]), {"num", "top_fd_type", "top_fd_num"})
-        self.assertIn("num", e["thread"])
+        self.assertEqual(set(e["memory"]), {"rss", "vss", "pss", "ion", "gpu", "sys_free_mem",
+                                            "sys_avail_mem", "sys_total_mem"})
+        # Only the object its resource_type documents (HiAppEvent RESOURCE_OVERLIMIT params).
+        self.assertNotIn("fd", e)
+        self.assertNotIn("thread", e)
+        self.assertIsNone(e["bundle_version"])  # not in /proc: man page, --event
+        self.assertEqual(e["external_log"], [])  # no -o: no file holds the samples
+        self.assertIs(e["log_over_limit"], False)
 
     def test_usage_errors(self):
         for args in (["--interval", "5ms"], ["--count", "0"], ["--count", "-3"],
@@ -275,8 +279,17 @@ class SeriesDiff(unittest.TestCase):
             memsnap("snapshot", hog.pid, "-o", b)
         r = memsnap("diff", a, b, "--event", "hiappevent")
         self.assertEqual(r.returncode, 1, r.stderr)
-        types = {json.loads(l)["resource_type"] for l in r.stdout.splitlines()}
-        self.assertIn("pss_memory", types)
+        events = {e["resource_type"]: e for e in map(json.loads, r.stdout.splitlines())}
+        self.assertIn("pss_memory", events)
+        self.assertIn("fd", events)
+        keys = ["time", "bundle_version", "bundle_name", "pid", "uid", "resource_type"]
+        tail = ["external_log", "log_over_limit", "verdict"]
+        self.assertEqual(list(events["pss_memory"]), keys + ["memory"] + tail)
+        self.assertEqual(list(events["fd"]), keys + ["fd"] + tail)
+        self.assertGreaterEqual(events["fd"]["fd"]["num"], 200)  # 100 pipes, two ends each
+        for e in events.values():
+            self.assertEqual(e["external_log"], [os.path.abspath(a), os.path.abspath(b)])
+            self.assertIs(e["log_over_limit"], False)
 
 
 if __name__ == "__main__":

@@ -132,7 +132,7 @@ TEST_CASE("AnonPage other is JS heap under anon, or auto for a JS runtime, never
     REQUIRE(anon.flagged.size() == 1);
     CHECK(anon.flagged[0].group == Group::Js);
     CHECK(verdict_headline(anon.flagged[0], anon) ==
-          "JS heap (AnonPage other) +100.0 MiB (+1000 %) in 0ms: likely JS leak "
+          "JS heap (AnonPage other) +100.0 MiB (>999 %) in 0ms: likely JS leak "
           "[js-heap anon: AnonPage other counted as JS heap]");
 
     Snapshot na = base("node"), nb = b;
@@ -166,7 +166,7 @@ TEST_CASE("descriptors and threads: counts, the type or name that grew, dominant
     REQUIRE(v.flagged.size() == 2);
     CHECK(v.flagged[0].group == Group::Fd);
     CHECK(verdict_headline(v.flagged[0], v) ==
-          "descriptors +400 (+4000 %) in 4.2s: likely fd leak, mostly pipe +400");
+          "descriptors +400 (>999 %) in 4.2s: likely fd leak, mostly pipe +400");
     CHECK(verdict_headline(v.flagged[1], v) ==
           "threads +20 (+500 %) in 4.2s: likely thread leak, mostly pool-* +20");
     // Without a task list the thread count comes from status.

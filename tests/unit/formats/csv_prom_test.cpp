@@ -57,11 +57,11 @@ TEST_CASE("snapshot metrics are bytes: kB * 1024") {
     s.status.vm_rss = 5;
     s.status.threads = 4;
     std::string text = snapshots_to_prometheus({s});
-    CHECK(text.find("memsnap_pss_bytes{pid=\"42\",name=\"app\",category=\"native_heap\"} 3072\n") !=
+    CHECK(text.find("memsnap_category_pss_bytes{pid=\"42\",name=\"app\",category=\"native_heap\"} 3072\n") !=
           std::string::npos);
-    CHECK(text.find("memsnap_pss_total_bytes{pid=\"42\",name=\"app\"} 5120\n") !=
+    CHECK(text.find("memsnap_process_pss_with_swap_bytes{pid=\"42\",name=\"app\"} 5120\n") !=
           std::string::npos);
-    CHECK(text.find("memsnap_vm_rss_bytes{pid=\"42\",name=\"app\"} 5120\n") != std::string::npos);
-    CHECK(text.find("memsnap_threads{pid=\"42\",name=\"app\"} 4\n") != std::string::npos);
+    CHECK(text.find("memsnap_process_vm_rss_bytes{pid=\"42\",name=\"app\"} 5120\n") != std::string::npos);
+    CHECK(text.find("memsnap_process_threads{pid=\"42\",name=\"app\"} 4\n") != std::string::npos);
     CHECK(snapshots_to_prometheus({}).empty());
 }
