@@ -308,7 +308,7 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         if (count_panel)
             out += fmt::format(R"(<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="#e4e4e4"/>)" "\n", num(x), count_top, count_top + count_h);
         out += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)" "\n", num(x), axis_bottom + 15,
-                           t == 0 ? std::string("0") : "+" + xml_escape(format_duration(t)));
+                           t == 0 ? std::string("0") : fmt::format("+{}", xml_escape(format_duration(t))));
         out += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" fill="#666666" font-size="10">{}</text>)" "\n",
                            num(x), axis_bottom + 29, xml_escape(wall_clock(t0 + t, step < 60000 ? "%H:%M:%S" : "%H:%M")));
     }
