@@ -17,7 +17,8 @@ from test_plot import HOSTILE, watch_leak, xmllint
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARTIFACTS = os.path.join(os.environ.get("MEMSNAP_BUILD_DIR", os.path.join(HERE, "..", "..", "build")),
                          "test-artifacts")
-GROUPS = ["total", "native", "js", "graphics", "fd", "thread"]
+# The verdict groups (src/diff/groups.h) and the total: one chart path each.
+GROUPS = ["total", "native", "js", "graphics", "anon", "file", "shared", "fd", "thread"]
 
 # What the page holds, read from its DOM (an SVG document has no body: textContent of the root).
 QUERY = """(() => {
