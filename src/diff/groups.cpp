@@ -104,7 +104,7 @@ std::array<uint64_t, kGroupCount> group_values(const Snapshot& s, bool anon_is_j
     at(G::Shared) -= std::min(at(G::Shared), s.gpu.mapped);
     at(G::Graphics) = std::max(charged(s, C::GL), s.gpu.total) +
                       std::max(charged(s, C::Graph) + charged(s, C::Dmabuf), s.dma.total) +
-                      s.gpu.mapped;
+                      s.gpu.mapped + charged(s, C::GfxDev);
     at(G::Fd) = s.fd.num;
     at(G::Thread) = thread_count(s);
     const MemUsage total = s.total();

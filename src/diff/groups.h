@@ -42,7 +42,8 @@ inline uint64_t charged_kb(const MemUsage& u) { return u.pss + u.swap_pss; }
 
 // Each group's value in one snapshot, by Group (kB Pss + SwapPss, or a count). Graphics:
 // GL or gpu.total, whichever is larger, + Graph + dmabuf rows or dma.total, whichever is
-// larger, + gpu.mapped, so a buffer is not counted twice. Fd: fd.num; thread: thread.num
+// larger, + gpu.mapped + the Gfx dev row (dumpsys's kgsl mappings), so a buffer is not
+// counted twice. Fd: fd.num; thread: thread.num
 // (status Threads when not read). Total: the snapshot's total (smaps_rollup for a light one).
 // A light snapshot knows no categories: its category groups are 0.
 std::array<uint64_t, kGroupCount> group_values(const Snapshot& s, bool anon_is_js);

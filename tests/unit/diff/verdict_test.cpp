@@ -227,6 +227,17 @@ TEST_CASE("every category belongs to the group DESIGN.md section 6 puts it in") 
         {C::Dev, Group::Shared},          {C::Dmabuf, Group::Graphics},
         {C::Ttf, Group::File},            {C::ArkWebPaHeap, Group::Native},
         {C::DalvikHeap, Group::Js},       {C::FileOther, Group::File},
+        // The rule sets' rows (hiview and androidprocheaps): managed heaps are js, ART's other
+        // anonymous memory is anon, ashmem/memfd/cursors are shared, kgsl is graphics, the
+        // Android file rows are file.
+        {C::JsvmHeap, Group::Js},         {C::ArkWebJsHeap, Group::Js},
+        {C::KotlinHeap, Group::Js},       {C::RnHermesHeap, Group::Js},
+        {C::DartHeap, Group::Js},         {C::DalvikOther, Group::Anon},
+        {C::Cursor, Group::Shared},       {C::Ashmem, Group::Shared},
+        {C::GfxDev, Group::Graphics},     {C::Jar, Group::File},
+        {C::Apk, Group::File},            {C::Dex, Group::File},
+        {C::Oat, Group::File},            {C::Art, Group::File},
+        {C::OtherMmap, Group::File},      {C::Memfd, Group::Shared},
     };
     CHECK(std::size(expected) == kCategoryCount);
     for (const auto& [c, g] : expected) {
@@ -263,7 +274,7 @@ TEST_CASE("anonymous memory no runtime claims is named by its row and its mappin
     a.categories[Category::AnonOther].mappings = 12;
     a.categories[Category::AnonOther].size = 20000;
     // A program's own 100 mmaps of 2 MiB: +100 mappings, Size +204800 kB, Pss +204800 kB
-    // (from 10240 kB: +2000 %).
+    // (from 10240 kB: +2000 %, printed as ">999 %").
     b.categories[Category::AnonOther].mappings = 112;
     b.categories[Category::AnonOther].size = 20000 + 204800;
     b.categories[Category::AnonOther].pss += 204800;
@@ -271,7 +282,7 @@ TEST_CASE("anonymous memory no runtime claims is named by its row and its mappin
     REQUIRE(v.flagged.size() == 1);
     CHECK(v.flagged[0].group == Group::Anon);
     CHECK(verdict_headline(v.flagged[0], v) ==
-          "AnonPage other +200.0 MiB (+2000 %) in 5.0s, in 100 new mappings of 2.0 MiB on "
+          "AnonPage other +200.0 MiB (>999 %) in 5.0s, in 100 new mappings of 2.0 MiB on "
           "average: unattributed anonymous memory, likely leak");
     // Grown in place (no new mapping, Size +64 MiB), and alongside a stack that grew 10 % of
     // it: the row is named as where most of it is.
