@@ -13,6 +13,7 @@ namespace memsnap {
 namespace {
 
 constexpr std::size_t kMaxSections = 4096;
+constexpr uint64_t kSectionHeaderSize = 64;  // sizeof(Elf64_Shdr): the table is at most 256 KiB
 constexpr uint64_t kMaxNameTable = 1 << 20;
 
 // Reads exactly `n` bytes at `off`; false on a short read or an error.
@@ -59,7 +60,8 @@ bool elf_has_section(const std::string& path, std::string_view section) {
     uint64_t shentsize = r.u(eh + 0x3a, 2);
     uint64_t shnum = r.u(eh + 0x3c, 2);
     uint64_t shstrndx = r.u(eh + 0x3e, 2);
-    if (shoff == 0 || shentsize < 64 || shnum == 0 || shnum > kMaxSections || shstrndx >= shnum)
+    if (shoff == 0 || shentsize != kSectionHeaderSize || shnum == 0 || shnum > kMaxSections ||
+        shstrndx >= shnum)
         return false;
     std::vector<unsigned char> headers(shnum * shentsize);
     if (!read_at(fd.get(), shoff, headers.data(), headers.size())) return false;

@@ -1,7 +1,7 @@
 #pragma once
 // Reads the section headers of a process's executable (<pid>/exe, an ELF file) to recognise a Go
 // binary by its .go.buildinfo section. Bounded reads: the ELF header, the section header table
-// (at most 4096 entries) and the section name table (at most 1 MiB).
+// (at most 4096 entries of 64 bytes) and the section name table (at most 1 MiB).
 #include <string>
 #include <string_view>
 
