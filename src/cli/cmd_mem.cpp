@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 
 namespace memsnap {
 namespace {
@@ -99,7 +100,16 @@ uint64_t sort_key(const ProcessRow& r, const std::string& by) {
     if (by == "js") return r.js_pss.value_or(0);
     if (by == "fd") return r.fds.value_or(0);
     if (by == "threads") return r.threads;
-    return r.usage.pss;
+    return r.total_pss();  // "pss": hidumper's Total Pss, Pss + SwapPss
+}
+
+// hidumper's order of its "by Size" list (memory_info.cpp GetSortedMemoryInfoNoPid): Total Pss,
+// then Vss, Rss, Uss, largest first, then the larger PID first.
+bool hidumper_before(const ProcessRow& a, const ProcessRow& b) {
+    auto key = [](const ProcessRow& r) {
+        return std::tuple(r.total_pss(), r.vss, r.usage.rss, r.usage.uss(), r.pid);
+    };
+    return key(a) > key(b);
 }
 
 int run_listing(const MemOptions& opts) {
@@ -108,12 +118,20 @@ int run_listing(const MemOptions& opts) {
     lo.kernel_threads = opts.all;
     lo.count_fds = opts.sort == "fd";
     lo.infer = !opts.no_infer;
+    lo.rules = opts.rules;
+    const bool hidumper = rule_set(opts.rules).hidumper_layout;
+    lo.cmdline_names = hidumper;
+    lo.vmallocinfo = hidumper;
     if (!opts.user.empty()) lo.uid = resolve_user(opts.user);
     SmapsReader reader;
     ProcessList list = collect_process_list(open_proc_root(opts.common.proc_root), reader, lo);
-    std::stable_sort(list.rows.begin(), list.rows.end(), [&](const ProcessRow& a, const ProcessRow& b) {
-        return sort_key(a, opts.sort) > sort_key(b, opts.sort);
-    });
+    if (hidumper && opts.sort == "pss") {
+        std::sort(list.rows.begin(), list.rows.end(), hidumper_before);
+    } else {
+        std::stable_sort(list.rows.begin(), list.rows.end(), [&](const ProcessRow& a, const ProcessRow& b) {
+            return sort_key(a, opts.sort) > sort_key(b, opts.sort);
+        });
+    }
     if (opts.top > 0 && list.rows.size() > opts.top) list.rows.resize(opts.top);
     const std::string& f = opts.common.format;
     if (f == "json") {
@@ -258,7 +276,8 @@ void register_mem_command(CLI::App& app, int& exit_code) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--name", opts->name, "With --smaps: the process name the file came from")
         ->type_name("NAME");
-    cmd->add_option("--sort", opts->sort, "Listing (no PID): sort by this column, largest first")
+    cmd->add_option("--sort", opts->sort,
+                    "Listing (no PID): sort by this column, largest first (pss: Pss + SwapPss)")
         ->check(CLI::IsMember({"pss", "rss", "uss", "swap", "native", "js", "fd", "threads"}))
         ->type_name("COLUMN");
     cmd->add_option("--top", opts->top, "Listing: only the first N processes")
@@ -277,9 +296,11 @@ void register_mem_command(CLI::App& app, int& exit_code) {
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
     add_common_options(*cmd, opts->common, {"table", "json", "csv", "prom"});
     cmd->footer(
-        "With no PID: every readable process, largest Pss first, then the system's totals from\n"
-        "/proc/meminfo and a count of the processes that could not be read. It reads\n"
-        "smaps_rollup (fast) unless --categories (or --sort native|js) asks for full smaps.\n"
+        "With no PID: every readable process, largest Total Pss (Pss + SwapPss, as hidumper)\n"
+        "first, then the system's totals from /proc/meminfo and a count of the processes that\n"
+        "could not be read. It reads smaps_rollup (fast) unless --categories (or --sort\n"
+        "native|js) asks for full smaps; --categories adds Total Pss by Category over all\n"
+        "processes. --rules hidumper prints hidumper's no-PID layout.\n"
         "Formats: table (hidumper's), json (a snapshot object; an array for several PIDs), csv\n"
         "(one row per process and category, kB), prom (Prometheus text exposition, bytes).\n"
         "Under the table: the native heap breakdown, DMA (dmabuf by exporter), GPU (DRM\n"

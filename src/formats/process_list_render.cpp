@@ -12,6 +12,7 @@
 #include "formats/json_text.h"
 #include "formats/prom.h"
 #include "formats/table.h"
+#include "model/rules/rule_set.h"
 
 namespace memsnap {
 namespace {
@@ -50,29 +51,164 @@ std::string size_header(std::string_view name, bool human) {
     return human ? std::string(name) : fmt::format("{}(kB)", name);
 }
 
+// The name a rule set prints for a row (its RowSpec), else memsnap's.
+std::string_view row_name(const RuleSet& rules, Category c) {
+    for (const RowSpec& r : rules.rows)
+        if (r.category == c) return r.name;
+    return category_info(c).name;
+}
+
+// Rows with a non-zero value, largest first (ties in Category order), as hidumper's
+// PairToStringMatrix sorts them.
+std::vector<std::pair<Category, uint64_t>> largest_rows(const std::array<uint64_t, kCategoryCount>& v) {
+    std::vector<std::pair<Category, uint64_t>> rows;
+    for (std::size_t i = 0; i < kCategoryCount; ++i)
+        if (v[i] > 0) rows.emplace_back(static_cast<Category>(i), v[i]);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    return rows;
+}
+
+std::string hidumper_kb(uint64_t kb) { return fmt::format("{} kB", kb); }
+
+// hidumper's no-PID header and rows (memory_info.cpp AddMemByProcessTitle, MemUsageToMatrix):
+// PID left in 5, Total Pss right in 30, the kB columns right in 12, "    Name" left in 20.
+void hidumper_listing_header(std::string& out, std::string_view by) {
+    fmt::format_to(std::back_inserter(out), "Total Memory Usage by {}:\n", by);
+    fmt::format_to(std::back_inserter(out),
+                   "{:<5} {:>30} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:<20}\n",
+                   "PID", "Total Pss(xxx in SwapPss)", "Total Vss", "Total Rss", "Total Uss", "GL",
+                   "Graph", "Dma", "PurgSum", "PurgPin", "    Name");
+}
+
+void hidumper_listing_row(std::string& out, const ProcessRow& r) {
+    // GL, Graph and Dma come from hidumper's graphics collector, which the listing does not
+    // read (memsnap --mem PID has them): "-". PurgSum and PurgPin are never filled in
+    // hidumper's listing (GetMemByProcessPid): 0 kB, as it prints them.
+    fmt::format_to(std::back_inserter(out),
+                   "{:<5} {:>30} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:<20}\n",
+                   r.pid, fmt::format("{}({} in SwapPss) kB", r.total_pss(), r.usage.swap_pss),
+                   hidumper_kb(r.vss), hidumper_kb(r.usage.rss), hidumper_kb(r.usage.uss()), "-", "-",
+                   "-", hidumper_kb(0), hidumper_kb(0), "    " + r.name);
+}
+
+// "{title:>16}{value}": hidumper's RAM lines (SetWidth(RAM_WIDTH_ = 16, right)).
+void hidumper_ram_line(std::string& out, std::string_view title, std::string_view value) {
+    fmt::format_to(std::back_inserter(out), "{:>16}{}\n", title, value);
+}
+
+// `memsnap --mem --rules hidumper` with no PID: hidumper's layout (memory_info.cpp
+// GetMemoryInfoNoPid and DealResult, hidumper 90a6dbfa), sections in its order.
+std::string render_hidumper_listing(const ProcessList& list) {
+    const RuleSet& rules = rule_set(list.rules);
+    std::string out = "-------------------------------[memory]-------------------------------\n";
+    std::vector<const ProcessRow*> by_pid;
+    for (const ProcessRow& r : list.rows) by_pid.push_back(&r);
+    std::sort(by_pid.begin(), by_pid.end(), [](auto* a, auto* b) { return a->pid < b->pid; });
+    hidumper_listing_header(out, "PID");
+    for (const ProcessRow* r : by_pid) hidumper_listing_row(out, *r);
+    out += "\n";
+    hidumper_listing_header(out, "Size");
+    for (const ProcessRow& r : list.rows) hidumper_listing_row(out, r);  // sorted by the caller
+    out += "\n";
+    // (Total Pss by OOM adjustment: only with OpenHarmony's memory manager.)
+    out += "\n";
+    uint64_t pss = 0, swap_pss = 0;
+    for (const ProcessRow& r : list.rows) {
+        pss += r.usage.pss;
+        swap_pss += r.usage.swap_pss;
+    }
+    if (list.category_totals) {
+        // GetPssTotal: Pss + SwapPss per class, file-backed (inode) and anonymous. Its GPU,
+        // Graph and DMA parts come from the graphics collector: not printed.
+        out += "Total Pss by Category:\n";
+        auto part = [&](std::string_view tag, const std::array<uint64_t, kCategoryCount>& v) {
+            uint64_t sum = 0;
+            for (uint64_t x : v) sum += x;
+            fmt::format_to(std::back_inserter(out), "{}({}):\n", tag, hidumper_kb(sum));
+            for (auto [c, kb] : largest_rows(v)) {
+                std::string_view name = c == Category::AnonOther || c == Category::FileOther
+                                            ? std::string_view("other")
+                                            : row_name(rules, c);
+                fmt::format_to(std::back_inserter(out), "{:>16} : {}\n", hidumper_kb(kb), name);
+            }
+        };
+        part("File-backed Page", list.category_totals->file);
+        part("Anonymous Page", list.category_totals->anon);
+        out += "\n";
+    }
+    // GetRamUsage (get_ram_info.cpp).
+    auto m = [&](std::string_view key) { return list.meminfo_kb(key); };
+    uint64_t cached = m("Buffers") + m("Cached") + m("KReclaimable") + m("SReclaimable");
+    if (m("KReclaimable") != 0) cached -= m("SReclaimable");
+    cached = cached > m("Mapped") ? cached - m("Mapped") : 0;
+    uint64_t kernel_used = m("Shmem") + m("Slab") + m("VmallocUsed") + m("PageTables") + m("KernelStack");
+    // hidumper's formula, Pss less SwapPss included (signed here: hidumper's unsigned
+    // difference would wrap when SwapPss exceeds Pss).
+    int64_t lost = static_cast<int64_t>(m("MemTotal")) -
+                   (static_cast<int64_t>(pss) - static_cast<int64_t>(swap_pss) +
+                    static_cast<int64_t>(m("MemFree") + cached + kernel_used));
+    hidumper_ram_line(out, "Total RAM:", hidumper_kb(m("MemTotal")));
+    hidumper_ram_line(out, "Free RAM:", fmt::format("{} ({} cached + {} free)",
+                                                    hidumper_kb(cached + m("MemFree")), cached, m("MemFree")));
+    hidumper_ram_line(out, "Used RAM:", fmt::format("{} ({} total pss + {} kernel)",
+                                                    hidumper_kb(pss + kernel_used), pss, kernel_used));
+    hidumper_ram_line(out, "Lost RAM:", fmt::format("{} kB", lost));
+    out += "\n";
+    // GetRamCategory: Hardware Usage (device-tree no-map regions) and CMA Usage (debugfs) are
+    // not read; Kernel Usage only when /proc/vmallocinfo could be read, as hidumper does.
+    out += "Total RAM by Category:\n";
+    if (list.vmalloc_bytes)
+        hidumper_ram_line(out, "Kernel Usage:",
+                          hidumper_kb(m("KernelStack") + m("SUnreclaim") + m("PageTables") +
+                                      m("Shmem") + *list.vmalloc_bytes / 1024));
+    hidumper_ram_line(out, "Processes Usage:", hidumper_kb(pss + swap_pss));
+    out += "\n";
+    // GetPurgTotal: 0 unless all three purgeable lines are in meminfo.
+    bool purg = list.has_meminfo("Active(purg)") && list.has_meminfo("Inactive(purg)") &&
+                list.has_meminfo("Pined(purg)");
+    out += "Total Purgeable:\n";
+    hidumper_ram_line(out, "Total PurgSum:",
+                      hidumper_kb(purg ? m("Active(purg)") + m("Inactive(purg)") : 0));
+    hidumper_ram_line(out, "Total PurgPin:", hidumper_kb(purg ? m("Pined(purg)") : 0));
+    return out;
+}
+
 }  // namespace
 
 std::string render_process_list_table(const ProcessList& list,
                                       const ProcessListRenderOptions& options) {
+    if (rule_set(list.rules).hidumper_layout) return render_hidumper_listing(list);
     const bool h = options.human;
     std::string out;
     auto it = std::back_inserter(out);
     fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}\n",
-                   "PID", "Name", size_header("Pss", h), size_header("Rss", h), size_header("Uss", h),
+                   "PID", "Name", size_header("TotalPss", h), size_header("Rss", h), size_header("Uss", h),
                    size_header("Swap", h), size_header("SwapPss", h), size_header("Native", h),
                    size_header("JS", h), "Threads", "FDs");
     MemUsage total;
     for (const ProcessRow& r : list.rows) {
         fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}\n",
-                       r.pid, r.name, format_kb(r.usage.pss, h), format_kb(r.usage.rss, h),
+                       r.pid, r.name, format_kb(r.total_pss(), h), format_kb(r.usage.rss, h),
                        format_kb(r.usage.uss(), h), format_kb(r.usage.swap, h),
                        format_kb(r.usage.swap_pss, h), optional_kb(r.native_pss, h),
                        optional_kb(r.js_pss, h), r.threads, optional_count(r.fds));
         total += r.usage;
     }
     fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11}\n", "", "Total",
-                   format_kb(total.pss, h), format_kb(total.rss, h), format_kb(total.uss(), h),
-                   format_kb(total.swap, h), format_kb(total.swap_pss, h));
+                   format_kb(total.pss + total.swap_pss, h), format_kb(total.rss, h),
+                   format_kb(total.uss(), h), format_kb(total.swap, h), format_kb(total.swap_pss, h));
+    if (list.category_totals) {
+        // The rows over every listed process, Pss + SwapPss, largest first.
+        std::array<uint64_t, kCategoryCount> rows{};
+        for (std::size_t i = 0; i < kCategoryCount; ++i)
+            rows[i] = list.category_totals->file[i] + list.category_totals->anon[i];
+        const RuleSet& rules = rule_set(list.rules);
+        out += "\nTotal Pss by Category (Pss + SwapPss):\n";
+        for (auto [c, kb] : largest_rows(rows))
+            fmt::format_to(it, "  {:>14} : {}\n", h ? format_kb(kb, true) : format_kb(kb, false) + " kB",
+                           row_name(rules, c));
+    }
     const SystemMemory& s = list.system;
     out += "\nSystem (/proc/meminfo):\n";
     auto line = [&](const char* name, uint64_t kb) {
@@ -128,6 +264,18 @@ std::string render_process_list_json(const ProcessList& list) {
         {"kernel_threads_left_out", list.kernel_threads},
         {"skipped", std::move(skipped)},
     };
+    if (list.category_totals) {
+        // Pss + SwapPss of each row over the listed processes, file-backed and anonymous parts.
+        nlohmann::ordered_json cats = nlohmann::ordered_json::object();
+        for (std::size_t i = 0; i < kCategoryCount; ++i) {
+            uint64_t file = list.category_totals->file[i], anon = list.category_totals->anon[i];
+            if (file + anon == 0) continue;
+            cats[std::string(category_table()[i].key)] = {
+                {"total_pss", file + anon}, {"file_backed", file}, {"anonymous", anon}};
+        }
+        out["rules"] = rule_set(list.rules).name;
+        out["total_pss_by_category"] = std::move(cats);
+    }
     return dump_json(out, 2) + "\n";
 }
 

@@ -1,8 +1,11 @@
 #include "procfs/process_list.h"
 
+#include <charconv>
+
 #include "model/accumulate.h"
 #include "model/error.h"
 #include "procfs/collect.h"
+#include "procfs/file.h"
 #include "procfs/meminfo.h"
 #include "procfs/process.h"
 #include "procfs/status.h"
@@ -43,13 +46,18 @@ bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, Process
     return any;
 }
 
-// Fills `row` from full smaps; false for a process with no mappings.
+// Fills `row` from full smaps, and `totals` with its rows' Pss + SwapPss; false for a process
+// with no mappings.
 bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row,
-                     bool infer, const std::string& dir) {
-    MemoryAccumulator acc({.infer = infer});
+                     CategoryTotals& totals, const ProcessListOptions& options,
+                     const std::string& dir) {
+    MemoryAccumulator acc({.infer = options.infer, .rules = options.rules});
+    CategoryTotals file;  // the file-backed share; the rest of each row is anonymous
     bool any = false;
     reader.read(root, root.pid_path(pid, dir + "smaps"), [&](const Mapping& m) {
-        acc.add(m);
+        // A file-backed mapping's row is final here (only unnamed anonymous ones are inferred).
+        Category c = acc.add(m);
+        if (m.inode != 0) file.file[static_cast<std::size_t>(c)] += m.usage.pss + m.usage.swap_pss;
         any = true;
     });
     acc.finish();
@@ -57,6 +65,11 @@ bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, Pro
     if (any && dir.empty() && read_stat(root, root.pid_path(pid, "stat")).exiting())
         throw Error(ErrorKind::NotFound, "process " + std::to_string(pid) + " exited while being read");
     const CategoryUsage& c = acc.categories();
+    for (std::size_t i = 0; i < kCategoryCount; ++i) {
+        uint64_t all = c.rows[i].pss + c.rows[i].swap_pss;
+        totals.file[i] = file.file[i];
+        totals.anon[i] = all > file.file[i] ? all - file.file[i] : 0;
+    }
     row.usage = c.total();
     row.native_pss = c[Category::NativeHeap].pss + c[Category::NativeHeapInferred].pss;
     row.js_pss = c[Category::ArkTsHeap].pss + c[Category::ArkTsStaticHeap].pss +
@@ -68,13 +81,55 @@ bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, Pro
 // smaps_rollup, or, in a capture that holds full smaps instead (memsnap capture without
 // --light, smemcap), the sum of smaps.
 bool read_rollup_or_smaps(const ProcRoot& root, int64_t pid, SmapsReader& reader,
-                          ProcessRow& row, bool infer) {
+                          ProcessRow& row, const ProcessListOptions& options) {
     try {
         return read_rollup(root, pid, reader, row, "");
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
     }
-    return read_categories(root, pid, reader, row, infer, "");
+    CategoryTotals unused;
+    return read_categories(root, pid, reader, row, unused, options, "");
+}
+
+// hidumper's process name (dump_common_utils.cpp GetProcessNameByPid): argv[0] up to its
+// first space, only its last path part when it contains "/bin"; "" when cmdline is empty (a
+// kernel thread) or cannot be read (a captured tree without it).
+std::string cmdline_name(const ProcRoot& root, int64_t pid) {
+    std::string text;
+    try {
+        read_small_file(root, root.pid_path(pid, "cmdline"), text);
+    } catch (const Error&) {
+        return "";
+    }
+    std::string argv0 = text.substr(0, text.find_first_of(std::string_view(" \0", 2)));
+    if (argv0.find("/bin") != std::string::npos) argv0 = argv0.substr(argv0.rfind('/') + 1);
+    return argv0;
+}
+
+// The sum of the size column (bytes) of /proc/vmallocinfo's lines that have "pages=", as
+// hidumper's parse_vmallocinfo.cpp sums it; nullopt when the file cannot be read.
+std::optional<uint64_t> read_vmalloc_bytes(const ProcRoot& root) {
+    std::string text;
+    try {
+        read_small_file(root, "vmallocinfo", text, 64u << 20);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    uint64_t sum = 0;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        std::size_t nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        if (line.find("pages=") == std::string_view::npos) continue;
+        std::size_t a = line.find(' ');
+        if (a == std::string_view::npos) continue;
+        while (a < line.size() && line[a] == ' ') ++a;
+        uint64_t v = 0;
+        std::from_chars(line.data() + a, line.data() + line.size(), v);
+        sum += v;
+    }
+    return sum;
 }
 
 // The state letter of <pid>/stat, '?' when it cannot be read (a captured tree may lack it).
@@ -91,6 +146,8 @@ char stat_state(const ProcRoot& root, int64_t pid) {
 ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
                                  const ProcessListOptions& options) {
     ProcessList list;
+    list.rules = options.rules;
+    if (options.categories) list.category_totals.emplace();
     for (int64_t pid : list_pids(root)) {
         ProcessRow row;
         row.pid = pid;
@@ -100,6 +157,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
             row.name = st.name;
             row.uid = st.uid;
             row.threads = st.threads;
+            row.vss = st.vm_size;
             // A kernel thread has no address space: no Vm* lines in status, and its
             // smaps_rollup cannot even be opened (ESRCH). Nor has a zombie (state Z), unless
             // only its main thread exited: then a live thread shows the process's memory.
@@ -114,15 +172,21 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
                     continue;
                 }
             }
+            CategoryTotals totals;
             bool has_mappings = (st.vm_size > 0 || !dir.empty()) &&
-                                (options.categories ? read_categories(root, pid, reader, row, options.infer, dir)
-                                                    : dir.empty() ? read_rollup_or_smaps(root, pid, reader, row, options.infer)
+                                (options.categories ? read_categories(root, pid, reader, row, totals, options, dir)
+                                                    : dir.empty() ? read_rollup_or_smaps(root, pid, reader, row, options)
                                                                   : read_rollup(root, pid, reader, row, dir));
             if (!has_mappings && !options.kernel_threads) {
                 ++list.kernel_threads;
                 continue;
             }
             if (options.count_fds) row.fds = count_fds(root, pid);
+            if (options.cmdline_names) {
+                std::string name = cmdline_name(root, pid);
+                if (!name.empty()) row.name = std::move(name);
+            }
+            if (list.category_totals) *list.category_totals += totals;
         } catch (const Error& e) {
             list.skipped.push_back({pid, reason_of(e.kind()), e.what()});
             continue;
@@ -131,6 +195,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
     }
     try {
         MemInfo mi = read_meminfo(root);
+        list.meminfo = mi.entries;
         list.system.total = mi.get("MemTotal").value_or(0);
         list.system.free = mi.get("MemFree").value_or(0);
         list.system.available = mi.get("MemAvailable").value_or(0);
@@ -141,6 +206,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::NotFound) throw;
     }
+    if (options.vmallocinfo) list.vmalloc_bytes = read_vmalloc_bytes(root);
     return list;
 }
 

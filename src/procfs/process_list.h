@@ -15,10 +15,15 @@ struct ProcessListOptions {
     bool count_fds = false;      // count the entries of <pid>/fd/
     std::optional<uint32_t> uid;  // only processes of this user
     bool infer = true;            // with categories: shape inference (model/shape_rules.h)
+    RuleSetId rules = RuleSetId::Memsnap;  // with categories: the rows (model/rules/)
+    // hidumper's Name column: argv[0] of <pid>/cmdline (its last path part when it has
+    // "/bin"), status Name when cmdline is empty or unreadable.
+    bool cmdline_names = false;
+    bool vmallocinfo = false;  // sum <root>/vmallocinfo's sizes (hidumper's Kernel Usage)
 };
 
-// Reads <pid>/status and <pid>/smaps_rollup (or smaps with `categories`) of every process,
-// and <root>/meminfo. A process that exits while being read, may not be read or has a
+// Reads <pid>/status and <pid>/smaps_rollup (or smaps with `categories`, which also fills
+// the list's category_totals) of every process, and <root>/meminfo. A process that exits while being read, may not be read or has a
 // malformed file is skipped and recorded with its reason, never an error for the listing.
 // Rows are in PID order. Throws only when the root itself cannot be listed.
 ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,

@@ -3,11 +3,26 @@ import csv
 import io
 import os
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
 
-from harness import MEMSNAP, Memhog, fixture, kernel_kb, memsnap, memsnap_json, read_tsv, unittest
+from harness import (FIXTURES, MEMSNAP, Memhog, fixture, kernel_kb, memsnap, memsnap_json,
+                     read_tsv, unittest)
+
+sys.path.insert(0, FIXTURES)
+import expected_rules  # noqa: E402  (the fixtures' independent rule implementation)
 
 TREE = fixture("all-procs")
+
+
+def awk_sum(path, *keys):
+    """The sum of the `Key:` values of `path` (kB), added up by awk, not by Python or memsnap."""
+    cond = "||".join(f'$1=="{k}:"' for k in keys)
+    r = subprocess.run(["awk", f"{cond}{{s+=$2}} END{{print s+0}}", path], capture_output=True,
+                       text=True, check=True)
+    return int(r.stdout)
 
 
 class LiveListing(unittest.TestCase):
@@ -22,9 +37,9 @@ class LiveListing(unittest.TestCase):
             self.assertEqual([p["pid"] for p in rows], [h.pid for h in reversed(hogs)])
             for p in rows:
                 self.assertLessEqual(abs(p["pss"] - own[p["pid"]]), 0.02 * own[p["pid"]], p)
-            # Largest first over the whole listing.
-            pss = [p["pss"] for p in listing["processes"]]
-            self.assertEqual(pss, sorted(pss, reverse=True))
+            # Largest Total Pss (Pss + SwapPss) first over the whole listing.
+            total = [p["pss"] + p["swap_pss"] for p in listing["processes"]]
+            self.assertEqual(total, sorted(total, reverse=True))
             self.assertGreater(listing["system"]["total"], 0)
             self.assertEqual(listing["system"]["total"], kernel_kb("/proc/meminfo", "MemTotal"))
         finally:
@@ -90,11 +105,11 @@ class FixtureListing(unittest.TestCase):
 
     def test_size_headers_follow_the_unit(self):
         header = memsnap("--mem", "--proc-root", TREE).stdout.splitlines()[0].split()
-        self.assertEqual(header[2:9], ["Pss(kB)", "Rss(kB)", "Uss(kB)", "Swap(kB)", "SwapPss(kB)",
-                                       "Native(kB)", "JS(kB)"])
+        self.assertEqual(header[2:9], ["TotalPss(kB)", "Rss(kB)", "Uss(kB)", "Swap(kB)",
+                                       "SwapPss(kB)", "Native(kB)", "JS(kB)"])
         # --human: each cell carries its unit ("2.9 MiB"), so the headers do not say kB.
         human = memsnap("--mem", "--proc-root", TREE, "--human").stdout.splitlines()
-        self.assertEqual(human[0].split()[2:9], ["Pss", "Rss", "Uss", "Swap", "SwapPss", "Native", "JS"])
+        self.assertEqual(human[0].split()[2:9], ["TotalPss", "Rss", "Uss", "Swap", "SwapPss", "Native", "JS"])
         self.assertRegex(human[1], r" (KiB|MiB|GiB) ")
 
     def test_fast_path_and_full_path_agree(self):
@@ -131,6 +146,192 @@ class FixtureListing(unittest.TestCase):
             self.assertEqual(int(x["pss_kb"]), p["pss"])
             self.assertEqual(x["name"], p["name"])
             self.assertEqual(x["native_heap_kb"], "")
+
+
+class TotalPss(unittest.TestCase):
+    """Issue 16: the listing's Total Pss is Pss + SwapPss (hidumper's), sorted by it; --rules
+    hidumper prints hidumper's no-PID layout. A copy of tests/fixtures/all-procs whose 1198 has
+    SwapPss 9000 kB: by Pss alone 5650 (34884) comes before 1198 (31265), by Pss + SwapPss 1198
+    (40265) before 5650 (37512). Expected numbers: awk over each smaps_rollup and meminfo;
+    Total Pss by Category: tests/fixtures/expected_rules.py (written from the upstream rule
+    text) over each smaps, Pss + SwapPss split by inode as hidumper's GetPssTotal splits it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="memsnap-listing-")
+        cls.tree = os.path.join(cls.tmp, "proc")
+        shutil.copytree(TREE, cls.tree)
+        rollup = os.path.join(cls.tree, "1198", "smaps_rollup")
+        with open(rollup) as f:
+            text = f.read()
+        with open(rollup, "w") as f:
+            f.write(re.sub(r"^SwapPss: +\d+ kB$", "SwapPss:            9000 kB", text, flags=re.M))
+        # hidumper names a process by argv[0], its last path part when it has "/bin".
+        with open(os.path.join(cls.tree, "1198", "cmdline"), "wb") as f:
+            f.write(b"/system/bin/appspawn\0--mode\0")
+        with open(os.path.join(cls.tree, "5650", "cmdline"), "wb") as f:
+            f.write(b"com.example.android:remote extra\0")
+        cls.names = {1198: "appspawn", 5650: "com.example.android:remote"}
+        cls.total = {pid: awk_sum(os.path.join(cls.tree, str(pid), "smaps_rollup"), "Pss", "SwapPss")
+                     for pid in (1198, 5650)}
+        cls.swap_pss = {pid: awk_sum(os.path.join(cls.tree, str(pid), "smaps_rollup"), "SwapPss")
+                        for pid in (1198, 5650)}
+        cls.order = sorted(cls.total, key=lambda p: -cls.total[p])
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def test_sorted_by_pss_plus_swap_pss(self):
+        self.assertEqual(self.order, [1198, 5650])  # the copy is made so that the two orders differ
+        js = memsnap_json("--mem", "--proc-root", self.tree)["processes"]
+        self.assertEqual([p["pid"] for p in js], self.order)
+        for p in js:
+            self.assertEqual(p["pss"] + p["swap_pss"], self.total[p["pid"]])
+            self.assertEqual(p["swap_pss"], self.swap_pss[p["pid"]])
+        lines = memsnap("--mem", "--proc-root", self.tree).stdout.splitlines()
+        cells = {int(ln.split()[0]): int(ln.split()[2]) for ln in lines[1:3]}
+        self.assertEqual(cells, self.total)
+        total_row = next(ln for ln in lines if ln.split()[:1] == ["Total"])
+        self.assertEqual(int(total_row.split()[1]), sum(self.total.values()))
+        csv_rows = list(csv.DictReader(io.StringIO(
+            memsnap("--mem", "--proc-root", self.tree, "--format", "csv").stdout)))
+        self.assertEqual([int(r["pid"]) for r in csv_rows], self.order)
+        self.assertEqual({int(r["pid"]): int(r["pss_kb"]) + int(r["swap_pss_kb"]) for r in csv_rows},
+                         self.total)
+
+    def meminfo(self):
+        out = {}
+        with open(os.path.join(self.tree, "meminfo")) as f:
+            for line in f:
+                key, _, rest = line.partition(":")
+                out[key] = int(rest.split()[0])
+        return out
+
+    def test_hidumper_layout(self):
+        r = memsnap("--mem", "--rules", "hidumper", "--proc-root", self.tree)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.split("\n")
+        # memory_info.cpp AddMemByProcessTitle: PID left in 5, Total Pss right in 30, the kB
+        # columns right in 12, "    Name" left in 20, one space between.
+        header = ("PID   " + "Total Pss(xxx in SwapPss)".rjust(30) + " " +
+                  " ".join(c.rjust(12) for c in ("Total Vss", "Total Rss", "Total Uss", "GL",
+                                                 "Graph", "Dma", "PurgSum", "PurgPin")) +
+                  " " + "    Name".ljust(20))
+        self.assertEqual(lines[0], "-" * 31 + "[memory]" + "-" * 31)
+        self.assertEqual(lines[1], "Total Memory Usage by PID:")
+        self.assertEqual(lines[2], header)
+
+        def row_pids(start):
+            return [int(ln[:5]) for ln in lines[start:start + 2]]
+        self.assertEqual(row_pids(3), [1198, 5650])
+        self.assertEqual(lines[5], "")
+        self.assertEqual(lines[6], "Total Memory Usage by Size:")
+        self.assertEqual(lines[7], header)
+        self.assertEqual(row_pids(8), self.order)
+        for ln in lines[3:5] + lines[8:10]:
+            pid = int(ln[:5])
+            self.assertEqual(ln[6:36], f"{self.total[pid]}({self.swap_pss[pid]} in SwapPss) kB".rjust(30))
+            vss = kernel_kb(os.path.join(self.tree, str(pid), "status"), "VmSize")
+            self.assertEqual(ln[37:49], f"{vss} kB".rjust(12))
+            self.assertEqual(ln[37 + 8 * 13:].rstrip(), "    " + self.names[pid])
+        self.assertEqual(lines[10:12], ["", ""])
+        # No --categories: no Total Pss by Category; then the RAM block by get_ram_info.cpp's
+        # formulas over the awk sums.
+        m = self.meminfo()
+        pss = sum(self.total.values()) - sum(self.swap_pss.values())
+        swap_pss = sum(self.swap_pss.values())
+        cached = m["Buffers"] + m["Cached"] + m.get("KReclaimable", 0) + m["SReclaimable"]
+        if m.get("KReclaimable", 0):
+            cached -= m["SReclaimable"]
+        cached = max(cached - m["Mapped"], 0)
+        kernel = m["Shmem"] + m["Slab"] + m["VmallocUsed"] + m["PageTables"] + m["KernelStack"]
+        lost = m["MemTotal"] - ((pss - swap_pss) + m["MemFree"] + cached + kernel)
+        self.assertEqual(lines[12:17], [
+            f"      Total RAM:{m['MemTotal']} kB",
+            f"       Free RAM:{cached + m['MemFree']} kB ({cached} cached + {m['MemFree']} free)",
+            f"       Used RAM:{pss + kernel} kB ({pss} total pss + {kernel} kernel)",
+            f"       Lost RAM:{lost} kB",
+            ""])
+        # No vmallocinfo in the tree: no Kernel Usage line, as hidumper when it cannot read it.
+        self.assertEqual(lines[17:20], ["Total RAM by Category:",
+                                        f"Processes Usage:{pss + swap_pss} kB", ""])
+        self.assertEqual(lines[20:24], ["Total Purgeable:", "  Total PurgSum:0 kB",
+                                        "  Total PurgPin:0 kB", ""])
+        self.assertEqual(len(lines), 24)
+
+    def expected_by_category(self, rules):
+        """{(page tag, row): Pss + SwapPss} over both processes' smaps, by expected_rules.py."""
+        out = {}
+        for pid in (1198, 5650):
+            row, inode = None, 0
+            with open(os.path.join(self.tree, str(pid), "smaps")) as f:
+                for line in f:
+                    m = expected_rules.HEADER.match(line.rstrip("\n"))
+                    if m:
+                        inode, name = int(m[6]), m[7].lstrip(" ")
+                        row = getattr(expected_rules, rules)(name, inode)
+                        continue
+                    key, _, rest = line.partition(":")
+                    if key in ("Pss", "SwapPss") and rest.strip().endswith("kB"):
+                        tag = "File-backed Page" if inode else "Anonymous Page"
+                        name = "other" if row in ("AnonPage other", "FilePage other") else row
+                        out[(tag, name)] = out.get((tag, name), 0) + int(rest.split()[0])
+        return {k: v for k, v in out.items() if v}
+
+    def test_hidumper_total_pss_by_category(self):
+        r = memsnap("--mem", "--rules", "hidumper", "--categories", "--proc-root", self.tree)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = r.stdout
+        section = text[text.index("Total Pss by Category:\n"):text.index("      Total RAM:")]
+        got, tags, tag = {}, {}, None
+        for ln in section.splitlines()[1:]:
+            m = re.fullmatch(r"(File-backed Page|Anonymous Page)\((\d+) kB\):", ln)
+            if m:
+                tag = m[1]
+                tags[tag] = int(m[2])
+                continue
+            if not ln:
+                continue
+            m = re.fullmatch(r" *(\d+) kB : (.+)", ln)
+            self.assertIsNotNone(m, ln)
+            self.assertEqual(len(ln.split(" : ")[0]), 16, ln)  # RAM_WIDTH_, right-aligned
+            got[(tag, m[2])] = int(m[1])
+        want = self.expected_by_category("hidumper")
+        self.assertEqual(got, want)
+        for t in ("File-backed Page", "Anonymous Page"):
+            self.assertEqual(tags[t], sum(v for (tt, _), v in want.items() if tt == t))
+        # Largest first within each part.
+        for t in tags:
+            vals = [v for (tt, _), v in got.items() if tt == t]
+            self.assertEqual(vals, sorted(vals, reverse=True))
+
+    def test_memsnap_total_pss_by_category(self):
+        js = memsnap_json("--mem", "--categories", "--proc-root", self.tree)
+        got = {}
+        text = memsnap("--mem", "--categories", "--proc-root", self.tree).stdout
+        section = text[text.index("Total Pss by Category (Pss + SwapPss):\n"):text.index("\nSystem")]
+        for ln in section.splitlines()[1:]:
+            if ln.strip():
+                m = re.fullmatch(r" *(\d+) kB : (.+)", ln)
+                got[m[2]] = int(m[1])
+        # expected_rules names AnonPage/FilePage other; here they are rows of their own.
+        want = {}
+        for pid in (1198, 5650):
+            out = subprocess.run([sys.executable, os.path.join(FIXTURES, "expected_rules.py"),
+                                  "memsnap", "rows", os.path.join(self.tree, str(pid), "smaps")],
+                                 capture_output=True, text=True, check=True).stdout.splitlines()
+            cols = out[0].split("\t")
+            for ln in out[1:]:
+                f = ln.split("\t")
+                if f[0] == "total":
+                    continue
+                v = int(f[cols.index("pss")]) + int(f[cols.index("swap_pss")])
+                if v:
+                    want[f[0]] = want.get(f[0], 0) + v
+        self.assertEqual(got, want)
+        cats = js["total_pss_by_category"]
+        self.assertEqual(sum(c["total_pss"] for c in cats.values()), sum(want.values()))
 
 
 if __name__ == "__main__":
