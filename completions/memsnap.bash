@@ -24,7 +24,7 @@ _memsnap() {
 
     local subcommands="mem snapshot diff watch plot report capture"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
-    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --all --fds --rules --no-infer --help"
+    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --jobs --all --fds --rules --no-infer --help"
     local opts_snapshot="-o --output --append --format --proc-root --rules --no-infer --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"
@@ -60,7 +60,7 @@ _memsnap() {
         --sort) COMPREPLY=($(compgen -W "pss rss uss swap native js fd threads" -- "$cur")); return ;;
         --rules) COMPREPLY=($(compgen -W "memsnap hidumper dumpsys" -- "$cur")); return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
-        --top | --count | --time | --pid | --name) return ;;
+        --top | --count | --time | --pid | --name | --jobs) return ;;
         --interval | --duration) COMPREPLY=($(compgen -W "100ms 500ms 1s 5s 1m 10m" -- "$cur")); return ;;
         --event) COMPREPLY=($(compgen -W "hiappevent" -- "$cur")); return ;;
         --threshold)

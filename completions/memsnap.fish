@@ -39,6 +39,7 @@ complete -c memsnap -n $mem_cond -l top -x -d 'Listing: only the first N process
 complete -c memsnap -n $mem_cond -l user -x -a '(__fish_complete_users)' -d 'Listing: only this user'
 complete -c memsnap -n $mem_cond -l categories -d 'Listing: native and JS heap columns (full smaps)'
 complete -c memsnap -n $mem_cond -l all -d 'Listing: include kernel threads'
+complete -c memsnap -n $mem_cond -l jobs -x -d 'Listing: read processes on N threads (default: online CPUs)'
 complete -c memsnap -n $mem_cond -l fds -d 'With a PID: list every open descriptor'
 complete -c memsnap -n $mem_cond -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
 complete -c memsnap -n $mem_cond -l no-infer -d 'Name rules only: no attribution by mapping shape'

@@ -38,6 +38,7 @@ struct MemOptions {
     std::size_t top = 0;  // 0 = all
     std::string user;
     bool categories = false;
+    unsigned jobs = 0;  // 0: the online CPUs (procfs/process_list.h listing_jobs)
     bool all = false;
     bool fds = false;  // list every descriptor under the table
     bool no_infer = false;
@@ -119,6 +120,7 @@ int run_listing(const MemOptions& opts) {
     lo.count_fds = opts.sort == "fd";
     lo.infer = !opts.no_infer;
     lo.rules = opts.rules;
+    lo.jobs = opts.jobs;
     const bool hidumper = rule_set(opts.rules).hidumper_layout;
     lo.cmdline_names = hidumper;
     lo.vmallocinfo = hidumper;
@@ -230,10 +232,11 @@ int run_mem(const MemOptions& opts) {
     if (!opts.time.empty() || opts.pid != 0 || !opts.name.empty())
         throw Error(ErrorKind::Usage, "--time, --pid and --name label a lone --smaps FILE");
     if (opts.pids.empty()) return run_listing(opts);
-    if (opts.categories || opts.all || opts.top > 0 || !opts.user.empty() || opts.sort != "pss")
+    if (opts.categories || opts.all || opts.top > 0 || !opts.user.empty() || opts.sort != "pss" ||
+        opts.jobs != 0)
         throw Error(ErrorKind::Usage,
-                    "--sort, --top, --user, --categories and --all apply to the listing of every "
-                    "process (no PID)");
+                    "--sort, --top, --user, --categories, --all and --jobs apply to the listing of "
+                    "every process (no PID)");
     ProcRoot root = open_proc_root(opts.common.proc_root);
     int code = kExitOk;
     bool json_array = opts.common.format == "json" && opts.pids.size() > 1;
@@ -288,6 +291,11 @@ void register_mem_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--categories", opts->categories,
                   "Listing: read full smaps for the native heap and JS heap columns (slower)");
     cmd->add_flag("--all", opts->all, "Listing: include kernel threads (no mappings)");
+    cmd->add_option("--jobs", opts->jobs,
+                    "Listing: read processes on N threads at once (default: the online CPUs; 1: "
+                    "one after another). Same output whatever N")
+        ->check(CLI::Range(1u, 256u))
+        ->type_name("N");
     cmd->add_flag("--fds", opts->fds,
                   "With a PID: list every open descriptor (number, type, link) under the table, or "
                   "as \"fds\" in the JSON");

@@ -1,6 +1,13 @@
 #include "procfs/process_list.h"
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <exception>
+#include <functional>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include "model/accumulate.h"
 #include "model/error.h"
@@ -141,57 +148,134 @@ char stat_state(const ProcRoot& root, int64_t pid) {
     }
 }
 
+// What reading one process gave: a row, a skip with its reason, a kernel thread, or nothing
+// (another user's, with --user). `failure` holds anything but an Error (out of memory): the
+// caller rethrows it in PID order, as the loop on one thread would have thrown it.
+struct ProcessResult {
+    enum class Outcome : unsigned char { Row, Skipped, KernelThread, Filtered };
+    Outcome outcome = Outcome::Filtered;
+    ProcessRow row;
+    SkippedProcess skipped;
+    std::exception_ptr failure;
+};
+
+// Reads one process; its categories' Pss + SwapPss are added to `totals` when it is listed.
+ProcessResult read_process(const ProcRoot& root, int64_t pid, SmapsReader& reader,
+                           const ProcessListOptions& options, CategoryTotals& totals) {
+    using Outcome = ProcessResult::Outcome;
+    ProcessResult result;
+    ProcessRow& row = result.row;
+    row.pid = pid;
+    try {
+        ProcessStatus st = read_status(root, root.pid_path(pid, "status"));
+        if (options.uid && st.uid != *options.uid) return result;
+        row.name = st.name;
+        row.uid = st.uid;
+        row.threads = st.threads;
+        row.vss = st.vm_size;
+        // A kernel thread has no address space: no Vm* lines in status, and its
+        // smaps_rollup cannot even be opened (ESRCH). Nor has a zombie (state Z), unless
+        // only its main thread exited: then a live thread shows the process's memory.
+        std::string dir;
+        if (st.vm_size == 0 && stat_state(root, pid) == 'Z') {
+            dir = st.threads > 1 ? live_thread_dir(root, pid) : "";
+            if (dir.empty()) {
+                result.outcome = Outcome::Skipped;
+                result.skipped = {pid, "zombie",
+                                  "process " + std::to_string(pid) +
+                                      " is a zombie: it has exited and holds no memory "
+                                      "(its parent has not reaped it yet)"};
+                return result;
+            }
+        }
+        CategoryTotals own;
+        bool has_mappings = (st.vm_size > 0 || !dir.empty()) &&
+                            (options.categories ? read_categories(root, pid, reader, row, own, options, dir)
+                                                : dir.empty() ? read_rollup_or_smaps(root, pid, reader, row, options)
+                                                              : read_rollup(root, pid, reader, row, dir));
+        if (!has_mappings && !options.kernel_threads) {
+            result.outcome = Outcome::KernelThread;
+            return result;
+        }
+        if (options.count_fds) row.fds = count_fds(root, pid);
+        if (options.cmdline_names) {
+            std::string name = cmdline_name(root, pid);
+            if (!name.empty()) row.name = std::move(name);
+        }
+        if (options.categories) totals += own;
+    } catch (const Error& e) {
+        result.outcome = Outcome::Skipped;
+        result.skipped = {pid, reason_of(e.kind()), e.what()};
+        return result;
+    } catch (...) {
+        result.failure = std::current_exception();
+        return result;
+    }
+    result.outcome = Outcome::Row;
+    return result;
+}
+
 }  // namespace
+
+unsigned listing_jobs(unsigned requested) {
+    if (requested > 0) return requested;
+    unsigned n = std::thread::hardware_concurrency();  // the online CPUs (get_nprocs)
+    return n > 0 ? n : 1;
+}
 
 ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
                                  const ProcessListOptions& options) {
+    using Outcome = ProcessResult::Outcome;
     ProcessList list;
     list.rules = options.rules;
-    if (options.categories) list.category_totals.emplace();
-    for (int64_t pid : list_pids(root)) {
-        ProcessRow row;
-        row.pid = pid;
-        try {
-            ProcessStatus st = read_status(root, root.pid_path(pid, "status"));
-            if (options.uid && st.uid != *options.uid) continue;
-            row.name = st.name;
-            row.uid = st.uid;
-            row.threads = st.threads;
-            row.vss = st.vm_size;
-            // A kernel thread has no address space: no Vm* lines in status, and its
-            // smaps_rollup cannot even be opened (ESRCH). Nor has a zombie (state Z), unless
-            // only its main thread exited: then a live thread shows the process's memory.
-            std::string dir;
-            if (st.vm_size == 0 && stat_state(root, pid) == 'Z') {
-                dir = st.threads > 1 ? live_thread_dir(root, pid) : "";
-                if (dir.empty()) {
-                    list.skipped.push_back({pid, "zombie",
-                                            "process " + std::to_string(pid) +
-                                                " is a zombie: it has exited and holds no memory "
-                                                "(its parent has not reaped it yet)"});
-                    continue;
-                }
+    const std::vector<int64_t> pids = list_pids(root);
+    std::vector<ProcessResult> results(pids.size());
+    // No more threads than processes; a tarball streams its members in archive order, which
+    // threads would break into many re-reads of the archive.
+    unsigned jobs = listing_jobs(options.jobs);
+    if (!root.source().reads_in_parallel()) jobs = 1;
+    jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(pids.size(), 1)));
+    std::vector<CategoryTotals> totals(jobs);
+    // Each worker takes the next PID (processes differ a thousandfold in size, so fixed shares
+    // would leave one thread with the big ones) and reads it with its own buffers; results land
+    // in the PID's slot, so the list is in PID order whatever order they finish in.
+    std::atomic<std::size_t> next{0};
+    auto work = [&](unsigned w, SmapsReader& own_reader) {
+        for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < pids.size();)
+            results[i] = read_process(root, pids[i], own_reader, options, totals[w]);
+    };
+    {
+        std::vector<SmapsReader> readers(jobs - 1);
+        std::vector<std::jthread> threads;
+        threads.reserve(jobs - 1);
+        for (unsigned w = 1; w < jobs; ++w) {
+            try {
+                threads.emplace_back(work, w, std::ref(readers[w - 1]));
+            } catch (const std::system_error&) {
+                break;  // no more threads to be had (RLIMIT_NPROC): those started do the work
             }
-            CategoryTotals totals;
-            bool has_mappings = (st.vm_size > 0 || !dir.empty()) &&
-                                (options.categories ? read_categories(root, pid, reader, row, totals, options, dir)
-                                                    : dir.empty() ? read_rollup_or_smaps(root, pid, reader, row, options)
-                                                                  : read_rollup(root, pid, reader, row, dir));
-            if (!has_mappings && !options.kernel_threads) {
-                ++list.kernel_threads;
-                continue;
-            }
-            if (options.count_fds) row.fds = count_fds(root, pid);
-            if (options.cmdline_names) {
-                std::string name = cmdline_name(root, pid);
-                if (!name.empty()) row.name = std::move(name);
-            }
-            if (list.category_totals) *list.category_totals += totals;
-        } catch (const Error& e) {
-            list.skipped.push_back({pid, reason_of(e.kind()), e.what()});
-            continue;
         }
-        list.rows.push_back(std::move(row));
+        work(0, reader);
+    }  // the jthreads join here
+    for (ProcessResult& r : results) {
+        if (r.failure) std::rethrow_exception(r.failure);
+        switch (r.outcome) {
+            case Outcome::Row:
+                list.rows.push_back(std::move(r.row));
+                break;
+            case Outcome::Skipped:
+                list.skipped.push_back(std::move(r.skipped));
+                break;
+            case Outcome::KernelThread:
+                ++list.kernel_threads;
+                break;
+            case Outcome::Filtered:
+                break;
+        }
+    }
+    if (options.categories) {
+        list.category_totals.emplace();
+        for (const CategoryTotals& t : totals) *list.category_totals += t;
     }
     try {
         MemInfo mi = read_meminfo(root);

@@ -20,12 +20,21 @@ struct ProcessListOptions {
     // "/bin"), status Name when cmdline is empty or unreadable.
     bool cmdline_names = false;
     bool vmallocinfo = false;  // sum <root>/vmallocinfo's sizes (hidumper's Kernel Usage)
+    // Threads reading processes at once (each with its own buffers); 0: the online CPUs
+    // (listing_jobs). The result is the same whatever the number: rows, skips and totals in
+    // PID order. A tarball root is always read on one thread.
+    unsigned jobs = 1;
 };
+
+// The number of threads `jobs` stands for: itself, or for 0 the online CPUs.
+unsigned listing_jobs(unsigned jobs);
 
 // Reads <pid>/status and <pid>/smaps_rollup (or smaps with `categories`, which also fills
 // the list's category_totals) of every process, and <root>/meminfo. A process that exits while being read, may not be read or has a
 // malformed file is skipped and recorded with its reason, never an error for the listing.
-// Rows are in PID order. Throws only when the root itself cannot be listed.
+// Rows are in PID order, whatever options.jobs. Throws only when the root itself cannot be
+// listed (or, rethrown in PID order, what is not an Error: out of memory). `reader` serves the
+// calling thread, which reads too; the other threads make their own.
 ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
                                  const ProcessListOptions& options);
 

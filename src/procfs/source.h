@@ -53,6 +53,9 @@ public:
     // The file's own path for what needs random access (an executable's ELF headers), when the
     // source is the filesystem; nullopt inside a tarball (a capture holds no executables).
     virtual std::optional<std::string> filesystem_path(std::string_view) const { return {}; }
+    // False when reading from several threads at once would be slower than from one: a
+    // tarball streams its large members from one forward cursor, in archive order.
+    virtual bool reads_in_parallel() const { return true; }
 };
 
 // The filesystem under `dir` (the live /proc, or a tree copied from one).

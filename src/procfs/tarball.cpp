@@ -333,6 +333,7 @@ public:
     }
 
     bool is_dir(std::string_view path) const override { return dirs_.contains(path); }
+    bool reads_in_parallel() const override { return false; }
 
     std::string display(std::string_view path) const override {
         return path.empty() ? path_ : path_ + ":" + std::string(path);

@@ -1,6 +1,7 @@
 """`memsnap --mem` with no PID: every process, largest first, and the system's totals."""
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -332,6 +333,101 @@ class TotalPss(unittest.TestCase):
         self.assertEqual(got, want)
         cats = js["total_pss_by_category"]
         self.assertEqual(sum(c["total_pss"] for c in cats.values()), sum(want.values()))
+
+
+def starttimes():
+    """{pid: starttime} of every live process (stat field 22), to tell the processes that
+    lived through a test from those that came, went or reused a PID meanwhile."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    out[int(d)] = f.read().rsplit(")", 1)[1].split()[19]
+            except (OSError, IndexError):
+                pass
+    return out
+
+
+class Jobs(unittest.TestCase):
+    """Issue 20: --jobs N reads processes on N threads; the output is the same whatever N."""
+
+    @classmethod
+    def setUpClass(cls):
+        # A directory tree copied from this machine's /proc (every process readable now, with
+        # status, stat, cmdline, smaps_rollup and smaps), plus the broken processes of
+        # tests/fixtures/all-procs (a kernel thread, one gone, two malformed), so that skips
+        # and their PID order are compared too.
+        cls.tmp = tempfile.mkdtemp(prefix="memsnap-jobs-")
+        cls.tree = os.path.join(cls.tmp, "proc")
+        os.makedirs(cls.tree)
+        shutil.copy("/proc/meminfo", cls.tree)
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            files = {}
+            try:
+                for name in ("status", "stat", "cmdline", "smaps_rollup", "smaps"):
+                    with open(f"/proc/{d}/{name}", "rb") as f:
+                        files[name] = f.read()
+            except OSError:
+                continue  # gone, or a kernel thread without smaps_rollup
+            os.makedirs(os.path.join(cls.tree, d))
+            for name, data in files.items():
+                with open(os.path.join(cls.tree, d, name), "wb") as f:
+                    f.write(data)
+        for pid in ("2", "4242", "4343", "4444"):
+            shutil.rmtree(os.path.join(cls.tree, pid), ignore_errors=True)
+            shutil.copytree(os.path.join(TREE, pid), os.path.join(cls.tree, pid))
+        cls.npids = sum(1 for d in os.listdir(cls.tree) if d.isdigit())
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def run_bytes(self, *args):
+        r = subprocess.run([MEMSNAP, "--mem", "--proc-root", self.tree, *args], capture_output=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_same_bytes_on_a_captured_tree(self):
+        self.assertGreater(self.npids, 20)
+        for args in ((), ("--categories",), ("--rules", "hidumper", "--categories"),
+                     ("--format", "json"), ("--format", "csv", "--categories"),
+                     ("--sort", "threads", "--all")):
+            one = self.run_bytes("--jobs", "1", *args)
+            for n in ("2", "4", "64"):
+                self.assertEqual(self.run_bytes("--jobs", n, *args), one, (n, args))
+            self.assertEqual(self.run_bytes(*args), one, ("default", args))
+        listing = json.loads(self.run_bytes("--jobs", "4", "--format", "json"))
+        skipped = [(s["pid"], s["reason"]) for s in listing["skipped"]]
+        self.assertEqual(skipped, [(4242, "gone"), (4343, "malformed"), (4444, "malformed")])
+        self.assertEqual(len(listing["processes"]) + len(skipped) + listing["kernel_threads_left_out"],
+                         self.npids)
+
+    def test_same_processes_live(self):
+        with Memhog() as hog:
+            hog.cmd("brk 8")
+            before = starttimes()
+            one = memsnap_json("--mem", "--jobs", "1")
+            four = memsnap_json("--mem", "--jobs", "4")
+            after = starttimes()
+        stable = {p for p, t in before.items() if after.get(p) == t}
+        self.assertIn(hog.pid, stable)
+        for key in ("processes", "skipped"):
+            a = {p["pid"] for p in one[key]} & stable
+            b = {p["pid"] for p in four[key]} & stable
+            self.assertEqual(a, b, key)
+        self.assertIn(hog.pid, {p["pid"] for p in four["processes"]})
+        pids = [s["pid"] for s in four["skipped"]]
+        self.assertEqual(pids, sorted(pids))
+
+    def test_jobs_is_for_the_listing(self):
+        r = memsnap("--mem", "self", "--jobs", "2")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--jobs", r.stderr)
+        self.assertEqual(memsnap("--mem", "--jobs", "0").returncode, 2)
 
 
 if __name__ == "__main__":
