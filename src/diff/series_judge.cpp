@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -22,6 +23,7 @@ SeriesJudgement judge_series(const Snapshot& first, const Snapshot& last, const 
             GroupGrowth& growth = out.verdicts.groups[g];
             growth.flagged = gs.leak;
             growth.shape = std::string(shape_words(gs.shape.shape));
+            growth.peak_delta = std::llround(gs.trend.max - gs.trend.first);
             if (gs.leak)
                 growth.score = (gs.shape.tail - gs.trend.first) /
                                static_cast<double>(std::max<uint64_t>(growth.threshold.absolute, 1));

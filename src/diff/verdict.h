@@ -83,8 +83,10 @@ struct GroupGrowth {
     int64_t new_mappings = 0;
     int64_t size_delta = 0;
     int64_t inferred_delta = 0;  // the part of the growth in inferred rows (kB)
-    // On a series: the shape that decided (diff/series.h shape_words), empty otherwise.
+    // On a series: the shape that decided (diff/series.h shape_words), empty otherwise, and
+    // the group's highest value above its first sample (kB, or a count).
     std::string shape;
+    int64_t peak_delta = 0;
     // Native growth within what V8 mallocs for the JS heap growth beside it: not a verdict.
     bool v8_bookkeeping = false;
 };

@@ -367,10 +367,26 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
     if (v.flagged.empty()) {
         const GroupGrowth& total = v.groups[static_cast<std::size_t>(Group::Total)];
         std::string line = "verdict: nothing grew past its threshold (";
+        // On a series, a group that rose past its threshold and fell back (a spike, churn on a
+        // flat floor) did grow: say so, and that it is not a leak.
+        std::string fell;
+        for (const GroupGrowth& g : v.groups) {
+            if (g.shape.empty() || g.flagged) continue;
+            if (g.group == Group::Total && !fell.empty()) continue;  // its parts are named
+            const bool memory = group_is_memory(g.group);
+            fell += fmt::format("{}{} {} at its peak ({})", fell.empty() ? "" : ", ",
+                                group_key(g.group),
+                                memory ? human_signed_size(g.peak_delta)
+                                       : fmt::format("{:+}", g.peak_delta),
+                                g.shape);
+        }
+        if (!fell.empty())
+            line = "verdict: no leak: " + fell + "; nothing stayed past its threshold (";
         if (!v.categories_known)
-            line = fmt::format("verdict: Pss Total {} ({}) under its threshold; light samples "
+            line = fmt::format("verdict: {}Pss Total {} ({}) under its threshold; light samples "
                                "carry no categories: only the total, descriptors and threads "
                                "are judged (",
+                               fell.empty() ? "" : "no leak: " + fell + "; ",
                                human_signed_size(total.change.delta()),
                                percent_words(total.change));
         bool first = true;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "diff/series.h"
+#include "diff/series_judge.h"
 #include "diff/snapshot_diff.h"
 #include "diff/verdict.h"
 
@@ -79,4 +81,24 @@ TEST_CASE("cells wider than their column stay apart") {
     CHECK(row_words(r.text, "native heap") ==
           std::vector<std::string>{"100000000000", "1099999999999", "+999999999999", ">999", "%",
                                    "0", "0", "+0"});
+}
+
+TEST_CASE("a series that rose past its threshold and fell back says so, not 'nothing grew'") {
+    // 12 samples a second apart: native 20000 kB, 85536 kB (+65536 kB = +64 MiB, past 8 MiB and
+    // 10 %) in samples 3-6, 20000 kB again from sample 7: a spike that fell back to its start.
+    SeriesPoints points;
+    for (int i = 0; i < 12; ++i)
+        points.add(sample_of(snap(i >= 3 && i <= 6 ? 20000 + 65536 : 20000, 1000 * i)));
+    const Snapshot first = snap(20000, 0), last = snap(20000, 11000);
+    SeriesJudgement j = judge_series(first, last, points, Thresholds{}, JsHeapMode::Auto);
+    CHECK(j.verdicts.flagged.empty());
+    const std::string text =
+        render_diff_text(DiffReport{first, last, "s.ndjson", "s.ndjson", j.diff, j.verdicts});
+    CHECK(text.find("nothing grew") == std::string::npos);
+    // The total (the same +64 MiB) is not named again beside its part.
+    CHECK(text.find("verdict: no leak: native +64.0 MiB at its peak (spike, fell back); nothing "
+                    "stayed past its threshold (native 8.0 MiB and 10 %") != std::string::npos);
+    // Two snapshots alone carry no peak: the words stay "nothing grew".
+    CHECK(render(first, last).text.find("verdict: nothing grew past its threshold (") !=
+          std::string::npos);
 }
