@@ -143,11 +143,29 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
         }
+        // A memory file that is missing while the process is still there (same start time,
+        // not exiting) is a captured tree without it, not a process that went away.
+        auto read_memory = [&](std::string_view file, auto&& on_mapping) {
+            const std::string path = root.pid_path(pid, thread_dir + std::string(file));
+            try {
+                reader.read(root, path, on_mapping);
+            } catch (const Error& e) {
+                if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
+                if (have_stat) {
+                    ProcessStat now = read_stat(root, root.pid_path(pid, "stat"));
+                    if (now.exiting() || now.starttime != snap.starttime) throw;
+                }
+                throw Error(ErrorKind::Malformed,
+                            root.display(path) + ": not in the tree, though process " +
+                                pid_str(pid) + "'s directory is (a capture holds " +
+                                std::string(file) + (options.light ? "" : ", or smaps_rollup with --light") +
+                                ")");
+            }
+        };
         GraphicsAccumulator gfx;
         if (options.light) {
             MemUsage total;
-            reader.read(root, root.pid_path(pid, thread_dir + "smaps_rollup"),
-                             [&](const Mapping& m) { total += m.usage; });
+            read_memory("smaps_rollup", [&](const Mapping& m) { total += m.usage; });
             snap.rollup = total;
             snap.js_runtime = std::string(js_runtime_of_process(snap.name));
         } else {
@@ -158,7 +176,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             MemoryAccumulator acc(
                 {.infer = options.infer, .go_executable = go, .rules = options.rules});
             std::string_view runtime = js_runtime_of_process(snap.name);
-            reader.read(root, root.pid_path(pid, thread_dir + "smaps"), [&](const Mapping& m) {
+            read_memory("smaps", [&](const Mapping& m) {
                 add_to_graphics(gfx, m, acc.add(m), options.rules);
                 if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
             });

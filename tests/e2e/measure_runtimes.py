@@ -1,7 +1,7 @@
 """Prints the README's table of runtime- and allocator-aware attribution: each scenario of
 test_runtimes.py run `--runs` times (default 3): the true cause, the row memsnap put the growth
-in, `memsnap diff`'s exit and headline, and the error of the row's Rss growth against the
-runtime's own count (median and worst). Then two measurements for the verdict's wording:
+in, and the error of the row's Rss growth against the runtime's own count (median and worst);
+what `diff` says of them is measure_verdicts.py's. Then two measurements for the verdict's wording:
 - V8's own malloc'd bookkeeping: native heap growth (named + inferred Rss) per MiB of JS heap
   growth (heapTotal) when node grows only JS objects;
 - where node's 64 KiB Buffers land (named [heap] or inferred mappings), run by run.
@@ -15,16 +15,6 @@ import statistics
 
 from runtimes import (MIB_KB, NATIVE, Run, allocator_lib, go_hog, java_hog, memhog,
                       python_hog)
-
-
-def headline(run):
-    """The first line of the verdict, without the js-heap rule's bracket."""
-    lines = run.diff.stdout.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("verdict:"):
-            text = line[len("verdict:"):].strip() or (lines[i + 1].strip() if i + 1 < len(lines) else "")
-            return text.split(" [")[0].replace("|", "/")
-    return ""
 
 
 def java(gc, mib):
@@ -117,18 +107,16 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     runs = ap.parse_args().runs
     print("| scenario | true cause | memsnap row (Rss growth) | against | median error | "
-          "worst error | diff exit | diff headline |")
-    print("|---|---|---|---|---|---|---|---|")
+          "worst error |")
+    print("|---|---|---|---|---|---|")
     for name, cause, row, against, run_once in SCENARIOS:
-        errors, exits, line = [], set(), ""
+        errors = []
         for _ in range(runs):
-            run, got, want = run_once()
+            _, got, want = run_once()
             errors.append((got - want) / want * 100)
-            exits.add(run.diff.returncode)
-            line = headline(run)
         worst = max(errors, key=abs)
         print(f"| {name} | {cause} | {row} | {against} | {statistics.median(errors):+.1f} % | "
-              f"{worst:+.1f} % | {'/'.join(map(str, sorted(exits)))} | {line} |")
+              f"{worst:+.1f} % |")
     if shutil.which("node"):
         ratios = v8_bookkeeping(runs)
         print("\nV8 bookkeeping (native heap Rss growth per MiB of heapTotal growth, JS objects "

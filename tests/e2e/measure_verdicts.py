@@ -130,12 +130,12 @@ def slow_leak(hog):
 
 def fds(hog):
     hog.cmd("pipes 100")
-    return None
+    return 200  # two descriptors a pipe
 
 
 def threads(hog):
     hog.cmd("threads 40 worker")
-    return None
+    return 40
 
 
 def have(name):
@@ -147,8 +147,8 @@ def have(name):
 # name, true cause, expected group, (diff A B exit, diff SERIES exit), needs, the count the
 # error is against, start, action, kw
 SCENARIOS = [
-    ("JVM G1, 200 MiB of byte[]", "Java heap", "js", (1, 1), "java", "committed heap",
-     lambda: java_hog("-XX:+UseG1GC"), runtime_delta("grow 200", 1), {}),
+    ("JVM G1, 200 MiB of byte[]", "Java heap", "js", (1, 1), "java", "live heap (used)",
+     lambda: java_hog("-XX:+UseG1GC"), runtime_delta("grow 200"), {}),
     ("Go, 200 MiB of []byte", "Go heap", "js", (1, 1), "go", "HeapInuse", go_hog,
      runtime_delta("grow 200"), {}),
     ("C under jemalloc, 200 MiB malloc", "jemalloc", "native", (1, 1), "", "bytes asked",
@@ -179,8 +179,8 @@ SCENARIOS = [
      sawtooth(30), {"tail": 0.3}),
     ("400 MiB heap, +1 MiB per 150 ms for 4 s", "slow leak (< 10 %)", "native", (0, 1), "",
      "bytes asked", memhog, slow_leak, {"tail": 0.2, "setup": lambda h: h.cmd("brk 400")}),
-    ("100 pipes", "fd leak", "fd", (1, 1), "", "", memhog, fds, {}),
-    ("40 threads worker-0..39", "thread leak", "thread", (1, 1), "", "", memhog, threads,
+    ("100 pipes", "fd leak", "fd", (1, 1), "", "fds opened", memhog, fds, {}),
+    ("40 threads worker-0..39", "thread leak", "thread", (1, 1), "", "threads started", memhog, threads,
      {}),
 ]
 
@@ -209,7 +209,7 @@ def main():
         # The headline's numbers differ run by run: show the last run's, and how many runs
         # named which group first.
         groups = [o.ab_first()[0] for o in outs]
-        head = outs[-1].ab_first()[1].replace("|", "/")
+        head = outs[-1].ab_first()[1].split(" [")[0].replace("|", "/")  # no js-rule bracket
         shapes = sorted({" / ".join(o.series_shape()) for o in outs})
         errs = [e for e in (o.error() for o in outs) if e is not None]
         err = (f"{statistics.median(errs):+.1f} % / {max(errs, key=abs):+.1f} %" if errs

@@ -301,6 +301,19 @@ class CraftedFiles(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(json.loads(r.stdout)["processes"], before)
 
+    def test_16_a_tree_without_smaps_names_the_missing_file(self):
+        # A captured tree whose process directory lacks smaps (a hand-made capture): the
+        # process did not exit (its stat is there), the capture is incomplete: exit 5 naming
+        # the file, not "exited while being read" (exit 3).
+        tree = os.path.join(self.dir, "tree")
+        shutil.copytree(os.path.join(FIXTURES, "all-procs"), tree)
+        os.remove(os.path.join(tree, "1198", "smaps"))
+        r = memsnap("--mem", "1198", "--proc-root", tree)
+        self.assertEqual(r.returncode, 5, r.stdout + r.stderr)
+        self.assertIn(os.path.join(tree, "1198", "smaps") + ": not in the tree", r.stderr)
+        self.assertNotIn("exited", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
 
 def run_measured(args):
     """Runs memsnap under a small python parent; returns the CompletedProcess with maxrss_kb,
