@@ -24,19 +24,6 @@ struct CaptureCliOptions {
     std::string proc_root = "/proc";
 };
 
-std::string reason_of(ErrorKind kind) {
-    switch (kind) {
-        case ErrorKind::NotFound:
-            return "gone";
-        case ErrorKind::Permission:
-            return "permission denied";
-        case ErrorKind::Malformed:
-            return "malformed";
-        default:
-            return "error";
-    }
-}
-
 int run_capture(const CaptureCliOptions& opts) {
     if (opts.all == !opts.pids.empty())
         throw Error(ErrorKind::Usage, "capture takes PIDs or --all (one of the two)");
@@ -77,7 +64,7 @@ int run_capture(const CaptureCliOptions& opts) {
         try {
             cp = capture_process(root, pid, CaptureOptions{.light = opts.light});
         } catch (const Error& e) {
-            manifest.skipped.push_back({pid, reason_of(e.kind()), e.what()});
+            manifest.skipped.push_back({pid, std::string(skip_reason(e.kind())), e.what()});
             // With --all, processes come and go and kernel threads hide their files: the
             // manifest says which; named PIDs are worth a line on stderr.
             if (!opts.all) {

@@ -137,6 +137,10 @@ std::string render_hidumper_listing(const ProcessList& list) {
         part("Anonymous Page", list.category_totals->anon);
         out += "\n";
     }
+    if (list.meminfo.empty()) {  // a captured tree without meminfo: no RAM block of zeros
+        out += "(no meminfo in the tree: no RAM totals)\n";
+        return out;
+    }
     // GetRamUsage (get_ram_info.cpp).
     auto m = [&](std::string_view key) { return list.meminfo_kb(key); };
     uint64_t cached = m("Buffers") + m("Cached") + m("KReclaimable") + m("SReclaimable");
@@ -210,8 +214,10 @@ std::string render_process_list_table(const ProcessList& list,
                            row_name(rules, c));
     }
     const SystemMemory& s = list.system;
-    out += "\nSystem (/proc/meminfo):\n";
+    // A captured tree without meminfo: said, not printed as zeros.
+    out += list.meminfo.empty() ? "\nSystem: no meminfo in the tree\n" : "\nSystem (/proc/meminfo):\n";
     auto line = [&](const char* name, uint64_t kb) {
+        if (list.meminfo.empty()) return;
         fmt::format_to(it, "  {:<14}{:>14}\n", name, h ? format_kb(kb, true) : format_kb(kb, false) + " kB");
     };
     line("Total RAM:", s.total);
@@ -264,6 +270,7 @@ std::string render_process_list_json(const ProcessList& list) {
         {"kernel_threads_left_out", list.kernel_threads},
         {"skipped", std::move(skipped)},
     };
+    if (list.meminfo.empty()) out["system"] = nullptr;  // a captured tree without meminfo
     if (list.category_totals) {
         // Pss + SwapPss of each row over the listed processes, file-backed and anonymous parts.
         nlohmann::ordered_json cats = nlohmann::ordered_json::object();
@@ -311,7 +318,7 @@ std::string render_process_list_prom(const ProcessList& list) {
             w.gauge("memsnap_process_open_fds", "Open file descriptors of the process.", labels,
                     *r.fds);
     }
-    add_system_metrics(w, list.system);
+    if (!list.meminfo.empty()) add_system_metrics(w, list.system);
     return w.render();
 }
 

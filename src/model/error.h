@@ -3,6 +3,7 @@
 // names the file, line or PID; src/cli maps the kind to an exit code (see man/memsnap.1).
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace memsnap {
 
@@ -13,6 +14,21 @@ enum class ErrorKind {
     Malformed,   // an input file is not what it claims to be: exit 5
     Io,          // any other system error (full disk, ...): exit 6
 };
+
+// Why a process was left out of a listing or a capture, as both report it: "gone",
+// "permission denied", "malformed", "error".
+constexpr std::string_view skip_reason(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::NotFound:
+            return "gone";
+        case ErrorKind::Permission:
+            return "permission denied";
+        case ErrorKind::Malformed:
+            return "malformed";
+        default:
+            return "error";
+    }
+}
 
 class Error : public std::runtime_error {
 public:

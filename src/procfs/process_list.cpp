@@ -20,19 +20,6 @@
 namespace memsnap {
 namespace {
 
-std::string reason_of(ErrorKind kind) {
-    switch (kind) {
-        case ErrorKind::NotFound:
-            return "gone";
-        case ErrorKind::Permission:
-            return "permission denied";
-        case ErrorKind::Malformed:
-            return "malformed";
-        default:
-            return "error";
-    }
-}
-
 // Number of entries of <pid>/fd/ (no readlink: the count is all the overview needs).
 uint64_t count_fds(const ProcRoot& root, int64_t pid) {
     uint64_t n = 0;
@@ -166,6 +153,7 @@ ProcessResult read_process(const ProcRoot& root, int64_t pid, SmapsReader& reade
     ProcessResult result;
     ProcessRow& row = result.row;
     row.pid = pid;
+    bool have_status = false;
     try {
         ProcessStatus st = read_status(root, root.pid_path(pid, "status"));
         if (options.uid && st.uid != *options.uid) return result;
@@ -173,6 +161,7 @@ ProcessResult read_process(const ProcRoot& root, int64_t pid, SmapsReader& reade
         row.uid = st.uid;
         row.threads = st.threads;
         row.vss = st.vm_size;
+        have_status = true;
         // A kernel thread has no address space: no Vm* lines in status, and its
         // smaps_rollup cannot even be opened (ESRCH). Nor has a zombie (state Z), unless
         // only its main thread exited: then a live thread shows the process's memory.
@@ -205,7 +194,15 @@ ProcessResult read_process(const ProcRoot& root, int64_t pid, SmapsReader& reade
         if (options.categories) totals += own;
     } catch (const Error& e) {
         result.outcome = Outcome::Skipped;
-        result.skipped = {pid, reason_of(e.kind()), e.what()};
+        // A memory file missing while the process's status and directory are there: a
+        // captured tree without it (a live process that went away takes its directory with
+        // it; a directory without status is one that vanished while being captured).
+        if (e.kind() == ErrorKind::NotFound && have_status && has_process(root, pid))
+            result.skipped = {pid, std::string(skip_reason(ErrorKind::Malformed)),
+                              std::string(e.what()) + " (process " + std::to_string(pid) +
+                                  "'s directory is in the tree: an incomplete capture)"};
+        else
+            result.skipped = {pid, std::string(skip_reason(e.kind())), e.what()};
         return result;
     } catch (...) {
         result.failure = std::current_exception();

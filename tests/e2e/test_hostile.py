@@ -313,6 +313,23 @@ class CraftedFiles(unittest.TestCase):
         self.assertIn(os.path.join(tree, "1198", "smaps") + ": not in the tree", r.stderr)
         self.assertNotIn("exited", r.stderr)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        # The listing says the same of it, and of a tree without meminfo: no System block of
+        # zeros (the fixture's meminfo removed).
+        os.remove(os.path.join(tree, "meminfo"))
+        os.remove(os.path.join(tree, "1198", "smaps_rollup"))  # the listing reads either
+        r = memsnap("--mem", "--proc-root", tree)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("System: no meminfo in the tree", r.stdout)
+        self.assertNotIn("Total RAM", r.stdout)
+        self.assertRegex(r.stdout, r"malformed \(PIDs 1198, ")  # and the fixture's broken ones
+        r = memsnap("--mem", "--proc-root", tree, "--format", "json")
+        d = json.loads(r.stdout)
+        self.assertIsNone(d["system"])
+        skipped = {s["pid"]: s for s in d["skipped"]}
+        self.assertEqual(skipped[1198]["reason"], "malformed")
+        self.assertIn("an incomplete capture", skipped[1198]["error"])
+        r = memsnap("--mem", "--proc-root", tree, "--format", "prom")
+        self.assertNotIn("memsnap_system_", r.stdout)
 
 
 def run_measured(args):

@@ -132,7 +132,11 @@ class Node(Base):
             b = self.snap(node.pid, "b.json")
         d = self.diff(a, b, code=1)
         self.assertEqual(d["after"]["name"], "jsleaker")
-        self.assertEqual([v["group"] for v in d["verdicts"]], ["js"], d["verdicts"])
+        # The JS heap first, and no native verdict. A file verdict may follow: node's own
+        # binary (FilePage other) pages in as it runs, +0-20 MiB here (a known miss, README).
+        groups = [v["group"] for v in d["verdicts"]]
+        self.assertEqual(groups[0], "js", d["verdicts"])
+        self.assertEqual(set(groups) - {"js", "file"}, set(), d["verdicts"])
         self.assertTrue(d["js_heap_rule"]["counts_anon_other"], d["js_heap_rule"])
         self.assertNotIn("not a known JS runtime", d["js_heap_rule"]["reason"])
         native = d["groups"]["native"]
