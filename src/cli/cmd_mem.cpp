@@ -13,6 +13,7 @@
 #include "formats/process_list_render.h"
 #include "procfs/collect.h"
 #include "procfs/process_list.h"
+#include "formats/terminal_text.h"
 
 #include <pwd.h>
 #include <sys/stat.h>
@@ -176,7 +177,7 @@ class MemPrinter {
             // hidumper --mem PID prints no title: neither does its layout for one PID.
             bool hidumper_one = snap.rules == RuleSetId::Hidumper && opts_.pids.size() == 1;
             if (with_title && !hidumper_one)
-                out += fmt::format("pid {} ({})\n", snap.pid, snap.name);
+                out += fmt::format("pid {} ({})\n", snap.pid, escape_for_terminal(snap.name));
             out += render_mem_table(snap, TableOptions{.human = opts_.common.human});
             if (fds) out += render_fd_list(*fds);
             write_stdout(out);

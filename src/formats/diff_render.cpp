@@ -11,6 +11,7 @@
 #include "formats/csv.h"
 #include "formats/json_text.h"
 #include "formats/table.h"
+#include "formats/terminal_text.h"
 
 namespace memsnap {
 namespace {
@@ -244,7 +245,7 @@ std::string verdict_headline(const GroupGrowth& g, const Verdicts& v) {
     line += ": " + w.meaning;
     if (!g.shape.empty()) line += " (series: " + g.shape + ")";
     if ((g.group == Group::Fd || g.group == Group::Thread) && !g.mostly.empty())
-        line += fmt::format(", mostly {} {:+}", g.mostly, g.mostly_delta);
+        line += fmt::format(", mostly {} {:+}", escape_for_terminal(g.mostly), g.mostly_delta);
     // The JS heap rule says whether AnonPage other was counted: worth saying for a JS heap, not
     // for a JVM's or Go's.
     const bool other_runtime = g.top_row == Category::JavaHeapInferred ||
@@ -277,7 +278,7 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
     if (name.empty()) name = "name unknown";
     // pid 0 is a lone smaps file nobody labelled (--smaps FILE without --pid).
     std::string pid = r.after.pid > 0 ? std::to_string(r.after.pid) : std::string("unknown");
-    add(fmt::format("memsnap diff: pid {} ({}), {} apart: {} -> {}\n", pid, name,
+    add(fmt::format("memsnap diff: pid {} ({}), {} apart: {} -> {}\n", pid, escape_for_terminal(name),
                     format_duration(d.elapsed_ms), r.before_origin, r.after_origin));
     if (!same_process(r.before, r.after))
         add(fmt::format("note: different processes (pid {} starttime {} -> pid {} starttime {})\n",
@@ -338,7 +339,7 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
         add("\n");
         for (const auto& [type, c] : d.fd_by_type) {
             if (c.before == 0 && c.after == 0) continue;
-            change_row(out, "  " + type, c, false, fd_style);
+            change_row(out, "  " + escape_for_terminal(type), c, false, fd_style);
             add("\n");
         }
     }
@@ -350,7 +351,7 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
         // A numbered pool is one row ("worker-*"), as in the verdict.
         for (const auto& [tname, c] : group_numbered_names(d.thread_by_name)) {
             if (c.delta() == 0) continue;  // a long list of idle names says nothing
-            change_row(out, "  " + tname, c, false, thread_style);
+            change_row(out, "  " + escape_for_terminal(tname), c, false, thread_style);
             add("\n");
         }
     }

@@ -12,6 +12,7 @@
 #include "formats/json_text.h"
 #include "formats/prom.h"
 #include "formats/table.h"
+#include "formats/terminal_text.h"
 #include "model/rules/rule_set.h"
 
 namespace memsnap {
@@ -89,7 +90,7 @@ void hidumper_listing_row(std::string& out, const ProcessRow& r) {
                    "{:<5} {:>30} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12} {:<20}\n",
                    r.pid, fmt::format("{}({} in SwapPss) kB", r.total_pss(), r.usage.swap_pss),
                    hidumper_kb(r.vss), hidumper_kb(r.usage.rss), hidumper_kb(r.usage.uss()), "-", "-",
-                   "-", hidumper_kb(0), hidumper_kb(0), "    " + r.name);
+                   "-", hidumper_kb(0), hidumper_kb(0), "    " + escape_for_terminal(r.name));
 }
 
 // "{title:>16}{value}": hidumper's RAM lines (SetWidth(RAM_WIDTH_ = 16, right)).
@@ -193,7 +194,7 @@ std::string render_process_list_table(const ProcessList& list,
     MemUsage total;
     for (const ProcessRow& r : list.rows) {
         fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}\n",
-                       r.pid, r.name, format_kb(r.total_pss(), h), format_kb(r.usage.rss, h),
+                       r.pid, escape_for_terminal(r.name), format_kb(r.total_pss(), h), format_kb(r.usage.rss, h),
                        format_kb(r.usage.uss(), h), format_kb(r.usage.swap, h),
                        format_kb(r.usage.swap_pss, h), optional_kb(r.native_pss, h),
                        optional_kb(r.js_pss, h), r.threads, optional_count(r.fds));

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "formats/terminal_text.h"
+
 namespace memsnap {
 namespace {
 
@@ -98,7 +100,7 @@ std::vector<std::pair<std::string, uint64_t>> largest_first(
 
 // hidumper's section lines: "{name:>15}:{value}".
 void append_item(std::string& out, std::string_view name, std::string_view value) {
-    fmt::format_to(std::back_inserter(out), "{:>15}:{}\n", name, value);
+    fmt::format_to(std::back_inserter(out), "{:>15}:{}\n", escape_for_terminal(name), value);
 }
 
 std::string size_text(uint64_t kb, bool human) {
@@ -178,7 +180,8 @@ void append_hidumper_sections(std::string& out, const Snapshot& snap, bool human
 std::string render_fd_list(const std::vector<OpenFd>& fds) {
     std::string out = "\nfds:\n";
     for (const OpenFd& f : fds)
-        fmt::format_to(std::back_inserter(out), "{:>7}  {:<10} {}\n", f.fd, f.type, f.target);
+        fmt::format_to(std::back_inserter(out), "{:>7}  {:<10} {}\n", f.fd, escape_for_terminal(f.type),
+                       escape_for_terminal(f.target));
     return out;
 }
 
