@@ -22,17 +22,19 @@ _memsnap() {
     local cur prev words cword
     _init_completion || return
 
-    local subcommands="mem snapshot diff watch plot report capture"
+    local subcommands="mem mem-smaps snapshot diff watch plot report capture"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
     local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --jobs --all --fds --rules --no-infer --help"
-    local opts_snapshot="-o --output --append --format --proc-root --rules --no-infer --help"
+    local opts_mem_smaps="-v --verbose --rules --no-infer --proc-root --format --human --help"
+    local opts_snapshot="-o --output --append --format --proc-root --rules --no-infer --mappings --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"
     local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
-    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --rules --no-infer --plot --help"
+    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --rules --no-infer --mappings --plot --help"
     local opts_capture="--all -o --output -z --gzip --light --proc-root --help"
-    local opts_top="--mem --version $opts_mem"
+    local opts_top="--mem --mem-smaps --version $opts_mem"
     local formats_mem="table json csv prom"
+    local formats_mem_smaps="table json csv"
     local formats_snapshot="json csv prom"
     local formats_diff="table json csv"
     local formats_watch="ndjson csv"
@@ -42,7 +44,8 @@ _memsnap() {
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do
         case "$w" in
-            mem | snapshot | diff | watch | plot | report | capture) sub=$w; break ;;
+            mem | mem-smaps | snapshot | diff | watch | plot | report | capture) sub=$w; break ;;
+            --mem-smaps) sub=mem-smaps; break ;;
         esac
     done
 
@@ -54,6 +57,7 @@ _memsnap() {
         --width | --height | --categories) return ;;
         --format)
             local formats_var="formats_${sub:-mem}"
+            formats_var=${formats_var//-/_}
             COMPREPLY=($(compgen -W "${!formats_var}" -- "$cur"))
             return ;;
         --js-heap) COMPREPLY=($(compgen -W "ark anon auto" -- "$cur")); return ;;
@@ -71,6 +75,7 @@ _memsnap() {
 
     if [[ "$cur" == -* ]]; then
         local opts_var="opts_${sub:-top}"
+        opts_var=${opts_var//-/_}
         COMPREPLY=($(compgen -W "${!opts_var}" -- "$cur"))
         return
     fi

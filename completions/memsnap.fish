@@ -1,7 +1,7 @@
 # fish completion for memsnap. Installed as share/fish/vendor_completions.d/memsnap.fish.
 # Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
 
-set -l subcommands mem snapshot diff watch plot report capture
+set -l subcommands mem mem-smaps snapshot diff watch plot report capture
 
 # PIDs (with their process name as description), process names, and self.
 function __memsnap_pids
@@ -19,6 +19,7 @@ complete -c memsnap -f
 
 # memsnap alone (memsnap --mem PID..., memsnap --smaps FILE)
 complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a mem -d 'The hidumper-style memory table of each PID'
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a mem-smaps -d 'The per-mapping view of a PID'
 complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a snapshot -d 'One snapshot of a process as JSON'
 complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a diff -d 'What grew between two snapshots'
 complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -l version -d 'Print the version'
@@ -45,6 +46,17 @@ complete -c memsnap -n $mem_cond -l rules -x -a 'memsnap hidumper dumpsys' -d 'R
 complete -c memsnap -n $mem_cond -l no-infer -d 'Name rules only: no attribution by mapping shape'
 complete -c memsnap -n "__fish_seen_subcommand_from mem" -a '(__memsnap_pids)'
 
+# mem-smaps PID (also memsnap --mem-smaps PID)
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -l mem-smaps -x -a '(__memsnap_pids)' -d 'The per-mapping view of a PID'
+set -l smaps_cond "__fish_seen_subcommand_from mem-smaps; or __fish_contains_opt mem-smaps"
+complete -c memsnap -n $smaps_cond -s v -l verbose -d 'One row per mapping, with address range'
+complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
+complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l no-infer -d 'Name rules only: no attribution by mapping shape'
+complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
+complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l format -x -a 'table json csv' -d 'Output format'
+complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l human -d 'Sizes as KiB/MiB/GiB'
+complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -a '(__memsnap_pids)'
+
 # snapshot PID
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -s o -l output -r -F -d 'Write the JSON to FILE atomically'
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l append -r -F -d 'Append one NDJSON line to FILE'
@@ -52,6 +64,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l format -x -a 'j
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l no-infer -d 'Name rules only: no attribution by mapping shape'
+complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -l mappings -d 'Also store every mapping, for diff'
 complete -c memsnap -n "__fish_seen_subcommand_from snapshot" -a '(__memsnap_pids)'
 
 # diff A B | diff SERIES
@@ -94,6 +107,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from watch" -l js-heap -x -a 'ark
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l no-infer -d 'Name rules only: no attribution by mapping shape'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l mappings -d 'Store every mapping in each sample, for diff'
 
 # capture PID... | --all
 complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a capture -d 'The files memsnap reads, into one tarball'

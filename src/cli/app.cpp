@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "cli/cmd_diff.h"
 #include "cli/cmd_mem.h"
 #include "cli/cmd_plot.h"
+#include "cli/cmd_mem_smaps.h"
 #include "cli/cmd_report.h"
 #include "cli/cmd_snapshot.h"
 #include "cli/cmd_watch.h"
@@ -32,6 +34,13 @@ std::vector<std::string> normalise_args(int argc, char** argv, const CLI::App& a
     for (const CLI::App* sub : app.get_subcommands({}))
         if (!args.empty() && sub->get_name() == args.front()) has_subcommand = true;
     if (has_subcommand) return args;
+    // `memsnap --mem-smaps PID` is hidumper's spelling of `memsnap mem-smaps PID`.
+    auto dashes = std::find(args.begin(), args.end(), "--");
+    if (auto it = std::find(args.begin(), dashes, "--mem-smaps"); it != dashes) {
+        args.erase(it);
+        args.insert(args.begin(), "mem-smaps");
+        return args;
+    }
     bool wants_mem = false, after_dashes = false;
     std::vector<std::string> out;
     for (const std::string& a : args) {
@@ -77,6 +86,7 @@ int run_memsnap(int argc, char** argv) {
     app.require_subcommand(0, 1);
     int exit_code = kExitOk;
     register_mem_command(app, exit_code);
+    register_mem_smaps_command(app, exit_code);
     register_snapshot_command(app, exit_code);
     register_diff_command(app, exit_code);
     register_watch_command(app, exit_code);

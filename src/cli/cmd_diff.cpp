@@ -10,6 +10,7 @@
 
 #include "formats/json_text.h"
 #include "cli/common.h"
+#include "diff/mapping_diff.h"
 #include "diff/snapshot_diff.h"
 #include "diff/verdict.h"
 #include "diff/series.h"
@@ -17,6 +18,7 @@
 #include "formats/diff_render.h"
 #include "formats/event.h"
 #include "formats/file_output.h"
+#include "formats/mapping_diff_render.h"
 #include "formats/series.h"
 #include "formats/snapshot_source.h"
 #include "formats/series_render.h"
@@ -108,6 +110,19 @@ int run_diff(const DiffOptions& opts) {
     const bool trend = judged.trend;
     const SeriesAnalysis& analysis = judged.analysis;
     if (chart) write_file_atomically(opts.plot, chart->render_svg(a, series.samples, judged, thresholds));
+    // Which mappings grew, when both sides recorded them (on a series: the first and the last
+    // sample that did).
+    std::optional<MappingDiff> mapping_diff;
+    MappingDiffOrigins mapping_origins{before.origin, after.origin};
+    const MappingSet* mapped_before = a.mappings ? &*a.mappings : nullptr;
+    const MappingSet* mapped_after = b.mappings ? &*b.mappings : nullptr;
+    if (opts.inputs.size() == 1 && series.first_mappings) {
+        mapped_before = &*series.first_mappings;
+        mapped_after = &*series.last_mappings;
+        mapping_origins = {series.first_mappings_origin, series.last_mappings_origin};
+    }
+    if (mapped_before && mapped_after)
+        mapping_diff = diff_mappings(*mapped_before, *mapped_after, verdicts);
     DiffReport report{a, b, before.origin, after.origin, diff, verdicts};
     if (!opts.event.empty()) {
         std::vector<std::string> logs;  // the events' external_log: the files compared
@@ -122,12 +137,14 @@ int run_diff(const DiffOptions& opts) {
     } else if (opts.format == "json") {
         nlohmann::ordered_json j = diff_to_json(report);
         if (trend) j["series"] = series_to_json(analysis, series.samples.size());
+        if (mapping_diff) j["mappings"] = mapping_diff_to_json(*mapping_diff, mapping_origins);
         write_stdout(dump_json(j, 2) + "\n");
     } else if (opts.format == "csv") {
         write_stdout(diff_to_csv(report));
     } else {
         std::string text = render_diff_text(
             report, DiffTextOptions{.human = opts.human, .color = stdout_wants_colour()});
+        if (mapping_diff) text += render_mapping_diff_text(*mapping_diff, mapping_origins);
         if (trend) text += render_series_text(analysis, series.samples.size(), opts.human);
         else if (series.samples.size() > 2)
             text += fmt::format("\nseries: {} samples, too few for a trend (at least {})\n",

@@ -22,6 +22,7 @@ struct SnapshotOptions {
     std::string format = "json";
     bool no_infer = false;
     RuleSetId rules = RuleSetId::Memsnap;
+    bool mappings = false;
 };
 
 int run_snapshot(const SnapshotOptions& opts) {
@@ -30,8 +31,11 @@ int run_snapshot(const SnapshotOptions& opts) {
     if (!opts.append.empty() && opts.format != "json")
         throw Error(ErrorKind::Usage,
                     "--append writes NDJSON: it takes no --format " + opts.format);
-    Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader,
-                                     CollectOptions{.infer = !opts.no_infer, .rules = opts.rules});
+    if (opts.mappings && opts.format != "json")
+        throw Error(ErrorKind::Usage, "--mappings are stored in JSON snapshots only");
+    CollectOptions collect{.infer = !opts.no_infer, .rules = opts.rules};
+    collect.mappings = opts.mappings;
+    Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader, collect);
     if (!opts.append.empty()) {
         append_line(opts.append, dump_json(snapshot_to_json(snap)) + "\n");
         return kExitOk;
@@ -82,6 +86,9 @@ void register_snapshot_command(CLI::App& app, int& exit_code) {
     add_rules_option(*cmd, opts->rules);
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
+    cmd->add_flag("--mappings", opts->mappings,
+                  "Also store every mapping (address range, name, row, Rss/Pss/SwapPss, about "
+                  "12 bytes each), so that diff can name the mappings that grew");
     cmd->footer(
         "Example, a snapshot every 5 seconds:\n"
         "  while sleep 5; do memsnap snapshot $PID --append app.ndjson; done");

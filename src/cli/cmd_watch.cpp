@@ -29,6 +29,7 @@
 #include "formats/snapshot_json.h"
 #include "formats/table.h"
 #include "procfs/collect.h"
+#include "formats/terminal_text.h"
 #include "render/series_chart.h"
 
 namespace memsnap {
@@ -45,6 +46,7 @@ struct WatchOptions {
     bool light = false;
     bool no_infer = false;
     RuleSetId rules = RuleSetId::Memsnap;
+    bool mappings = false;
     std::string event;
     std::vector<std::string> thresholds;
     std::string js_heap = "auto";
@@ -121,6 +123,8 @@ int run_watch(const WatchOptions& opts) {
     if (duration == 0) throw Error(ErrorKind::Usage, "--duration must be positive");
     if (!opts.event.empty() && opts.event != "hiappevent")
         throw Error(ErrorKind::Usage, "--event takes 'hiappevent'");
+    if (opts.mappings && (opts.format != "ndjson" || opts.light))
+        throw Error(ErrorKind::Usage, "--mappings are stored in full NDJSON samples only (not csv, not --light)");
     Thresholds thresholds;
     for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
     const JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
@@ -163,6 +167,7 @@ int run_watch(const WatchOptions& opts) {
     collect.light = opts.light;
     collect.infer = !opts.no_infer;
     collect.rules = opts.rules;
+    collect.mappings = opts.mappings;
     std::vector<Snapshot> kept;  // first and latest, for the summary and events
     Snapshot first, last;
     int64_t samples = 0;
@@ -269,7 +274,8 @@ int run_watch(const WatchOptions& opts) {
         Verdicts v = judge(first, last, diff_snapshots(first, last), thresholds,
                            resolve_js_heap_rule(js_mode, first, last));
         std::fprintf(stderr, "memsnap watch: %lld samples of pid %lld (%s) over %s; Pss %s -> %s; %s\n",
-                     static_cast<long long>(samples), static_cast<long long>(pid), first.name.c_str(),
+                     static_cast<long long>(samples), static_cast<long long>(pid),
+                     escape_for_terminal(first.name).c_str(),
                      format_duration(last.time_ms - first.time_ms).c_str(),
                      format_kb(first.total().pss, true).c_str(), format_kb(last.total().pss, true).c_str(),
                      group_changes(v).c_str());
@@ -332,6 +338,8 @@ void register_watch_command(CLI::App& app, int& exit_code) {
     add_rules_option(*cmd, opts->rules);
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
+    cmd->add_flag("--mappings", opts->mappings,
+                  "Store every mapping in each NDJSON sample (as snapshot --mappings), for diff");
     cmd->add_option("--event", opts->event,
                     "hiappevent: when a group first crosses its threshold, print a resource-leak "
                     "event (JSON) on standard error")

@@ -24,6 +24,7 @@ SeriesSample sample_of(const Snapshot& s) {
     out.dma_total = s.dma.total;
     out.gpu_total = s.gpu.total;
     out.gpu_mapped = s.gpu.mapped;
+    out.mappings = s.mappings.has_value();
     return out;
 }
 

@@ -28,6 +28,7 @@ struct SeriesSample {
     uint64_t dma_total = 0;
     uint64_t gpu_total = 0;
     uint64_t gpu_mapped = 0;
+    bool mappings = false;  // the sample holds per-mapping records (snapshot --mappings)
 };
 
 // The sample of a full snapshot.

@@ -269,6 +269,14 @@ Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&
                 const SeriesSample sample = sample_of(s.snapshot);
                 if (!keep(sample)) continue;
                 out.samples.add(sample);
+                if (s.snapshot.mappings) {
+                    if (!out.first_mappings) {
+                        out.first_mappings = s.snapshot.mappings;
+                        out.first_mappings_origin = s.origin;
+                    }
+                    out.last_mappings = s.snapshot.mappings;
+                    out.last_mappings_origin = s.origin;
+                }
                 if (!have_first) {
                     out.first = s.snapshot;
                     out.first_origin = s.origin;
@@ -290,6 +298,16 @@ Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&
     bool have_first = false;
     int64_t last_time = 0;
     auto where = [&](uint64_t n) { return name + ":" + std::to_string(n); };
+    // The mappings of the first and the latest kept sample that has them (such a line is never
+    // scanned: the full reader decodes it).
+    auto note_mappings = [&](Snapshot& full, uint64_t n) {
+        if (!out.first_mappings) {
+            out.first_mappings = full.mappings;
+            out.first_mappings_origin = where(n);
+        }
+        out.last_mappings = std::move(full.mappings);
+        out.last_mappings_origin = where(n);
+    };
     // `kept`: keep() already said yes to this sample.
     auto add = [&](Snapshot* full, const SeriesSample& sample, uint64_t n, bool kept = false) {
         if (have_first && (sample.pid != out.first.pid || sample.starttime != out.first.starttime)) {
@@ -375,6 +393,7 @@ Series read_series(const std::string& path, FunctionRef<bool(const SeriesSample&
         if (add(&snap, sample_of(snap), n, kept_first)) {
             pending_last.assign(line);
             pending_line = n;
+            if (snap.mappings) note_mappings(snap, n);
         }
     } while (in.next(line));
     if (torn_line != 0)

@@ -1,6 +1,7 @@
 #pragma once
 // Series of snapshots on disk: what `watch` streams (NDJSON, or CSV with --format csv) and what
 // `snapshot --append` builds, read back tolerantly for `diff SERIES`.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,11 @@ struct Series {
     Snapshot first, last;  // read in full
     std::string first_origin, last_origin;  // "FILE:N"
     SeriesPoints samples;                   // every sample, first and last included
+    // The mappings of the first and of the last sample that holds them (snapshot --mappings,
+    // watch --mappings), each read in full once: for the mapping diff. Both absent when no
+    // sample has mappings; the same when one has.
+    std::optional<MappingSet> first_mappings, last_mappings;
+    std::string first_mappings_origin, last_mappings_origin;
     std::vector<std::string> warnings;      // "FILE:N: ...skipped", the first kMaxWarnings
     uint64_t more_warnings = 0;             // skipped lines past those
 

@@ -353,6 +353,9 @@ public:
                 case kDma: return object_or_null(kDmaFields, {&out_.dma_total, nullptr, nullptr, nullptr});
                 case kGpu: return object_or_null(kGpuFields, {&out_.gpu_total, nullptr, &out_.gpu_mapped});
                 case kSystem: return object_or_null(kSystemFields, {nullptr, nullptr, nullptr});
+                // Per-mapping records (snapshot --mappings) are the full reader's to decode and
+                // check: a line that has them is not scanned.
+                case kMappings: return sc_.null();
             }
             return false;
         });
@@ -377,13 +380,13 @@ private:
     enum TopField {
         kSchema, kTime, kPid, kStart, kName, kUid, kJsRuntime, kLight, kTotal, kCategories,
         kNativeHeap, kStatus, kFd, kThread, kDma, kGpu, kSystem, kRuntime, kAllocator,
-        kTimeSource, kHost,
+        kTimeSource, kHost, kMappings,
     };
     static int top_field(std::string_view key) {
         static constexpr std::string_view kNames[] = {
             "schema", "time_ms", "pid", "starttime", "name", "uid", "js_runtime", "light", "total",
             "categories", "native_heap", "status", "fd", "thread", "dma", "gpu", "system",
-            "runtime", "allocator", "time_source", "host"};
+            "runtime", "allocator", "time_source", "host", "mappings"};
         for (std::size_t i = 0; i < std::size(kNames); ++i)
             if (kNames[i] == key) return static_cast<int>(i);
         return -1;

@@ -13,7 +13,8 @@ namespace memsnap {
 // .swap_pss (light samples), fd.num, thread.num, status.threads,
 // dma.total, gpu.total, gpu.mapped, light. Returns false when the line is not a well-formed
 // JSON object, or its schema is not "memsnap.snapshot/1[.minor]", or time_ms/pid/starttime are
-// missing: the caller then reads it with the full JSON reader, which says what is wrong.
+// missing, or it holds per-mapping records (a non-null "mappings" member): the caller then reads
+// it with the full JSON reader, which decodes them or says what is wrong.
 bool scan_series_sample(std::string_view line, SeriesSample& out);
 
 }  // namespace memsnap

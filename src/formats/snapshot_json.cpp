@@ -6,6 +6,7 @@
 #include <string>
 
 #include "formats/json_text.h"
+#include "formats/mapping_records.h"
 #include "model/error.h"
 
 namespace memsnap {
@@ -87,6 +88,7 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
     // Only for what was not read live: a capture, a lone smaps file.
     if (!snap.time_source.empty()) put_text(out, "time_source", snap.time_source);
     if (!snap.host.empty()) put_text(out, "host", snap.host);
+    if (snap.mappings) out["mappings"] = mappings_to_json(*snap.mappings);
     return out;
 }
 
@@ -317,6 +319,8 @@ Snapshot snapshot_from_json(const json& j, std::string_view where_view) {
         gpu->u64("resident", snap.gpu.resident);
         gpu->u64("mapped", snap.gpu.mapped);
     }
+    if (const json* m = top.find("mappings", false))
+        snap.mappings = mappings_from_json(*m, where);
     if (auto sys = top.object("system")) {
         sys->u64("total", snap.system.total);
         sys->u64("free", snap.system.free);

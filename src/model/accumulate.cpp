@@ -27,6 +27,8 @@ Category MemoryAccumulator::add(const Mapping& m) {
     if (options_.infer && shape.unnamed_anon) {
         pending_ = shape;
         pending_usage_ = usage;
+        pending_offset_ = m.offset;
+        pending_line_ = m.line;
         have_pending_ = true;
         last_ = PreviousMapping{true, m.end, Category::AnonOther};
         return Category::AnonOther;
@@ -37,10 +39,11 @@ Category MemoryAccumulator::add(const Mapping& m) {
     have_prev_ = true;
 
     if (m.inode != 0) layout_.note_file(m.name);
-    if (m.inode == 0 && m.name.starts_with("[anon:")) saw_anon_names_ = true;
+    if (names_anonymous_memory(m)) saw_anon_names_ = true;
     Category c = classify_with(*rules_, m.name, m.inode, m.start, last_);
     last_ = PreviousMapping{true, m.end, c};
     categories_[c] += usage;
+    if (listener_) (*listener_)(m, c, -1);
     if (c != Category::NativeHeap || rules_->native_sub.empty()) return c;
     std::string_view sub = native_subname_with(*rules_, m.name);
     if (sub.empty()) return c;  // in the native heap row, in no sub-row (hidumper)
@@ -59,16 +62,24 @@ void MemoryAccumulator::finish() {
     if (options_.go_executable) layout_.set_runtime(Runtime::Go, "go");
     // Go's first arena hint, in a process no library claimed (a captured tree has no exe).
     if (saw_go_hint_ && !layout_.libc) layout_.set_runtime(Runtime::Go, "go");
+    match_rows_.clear();
     for (auto& [match, usage] : matched_) {
         Category c = saw_anon_names_ ? Category::AnonOther : attribute(match, layout_);
         categories_[c] += usage;
+        match_rows_.push_back(c);
     }
     matched_.clear();
+}
+
+Category MemoryAccumulator::row_of_match(int match) const {
+    if (match < 0 || static_cast<std::size_t>(match) >= match_rows_.size()) return Category::AnonOther;
+    return match_rows_[static_cast<std::size_t>(match)];
 }
 
 void MemoryAccumulator::settle_pending(const Shape* next) {
     Neighbours n{have_prev_ ? &prev_ : nullptr, prev_kind_, next, prev_region_};
     ShapeMatch match = match_shape(pending_, n);
+    int index = -1;
     if (match.kind == ShapeKind::None && match.region == Region::Anywhere && !match.reservation) {
         categories_[Category::AnonOther] += pending_usage_;
     } else {
@@ -85,6 +96,18 @@ void MemoryAccumulator::settle_pending(const Shape* next) {
             it = matched_.end() - 1;
         }
         it->second += pending_usage_;
+        index = static_cast<int>(it - matched_.begin());
+    }
+    if (listener_) {
+        Mapping m;
+        m.start = pending_.start;
+        m.end = pending_.end;
+        std::memcpy(m.perms, pending_.perms, sizeof m.perms);
+        m.offset = pending_offset_;
+        m.usage = pending_usage_;
+        m.line = pending_line_;
+        Category row = index < 0 ? Category::AnonOther : attribute(match, layout_);
+        (*listener_)(m, row, index);
     }
     prev_ = pending_;
     prev_kind_ = match.kind;

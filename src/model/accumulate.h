@@ -5,10 +5,12 @@
 // (model/shape_rules.h) it keeps the previous mapping's shape, at most one unnamed mapping
 // waiting for its successor, and one sum per distinct shape match (a few dozen at most), which
 // finish() hands to the layout rules once the whole address space has been seen.
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "model/category.h"
+#include "model/function_ref.h"
 #include "model/mapping.h"
 #include "model/rules/rule_set.h"
 #include "model/shape_rules.h"
@@ -31,6 +33,18 @@ struct AccumulateOptions {
     RuleSetId rules = RuleSetId::Memsnap;
 };
 
+// True for a mapping that shows its process names its anonymous memory (`[anon:...]`): one such
+// mapping turns shape inference off for the whole process (AccumulateOptions::infer).
+inline bool names_anonymous_memory(const Mapping& m) {
+    return m.inode == 0 && m.name.starts_with("[anon:");
+}
+
+// Told the row of every mapping, once, in address order (memsnap --mem-smaps, snapshot
+// --mappings). `m` is valid during the call only. `match` is -1 for a mapping the name rules
+// place; otherwise the shape match it belongs to, whose row is final only after finish()
+// (row_of_match()): `row` is what the layout seen so far gives it.
+using MappingListener = FunctionRef<void(const Mapping& m, Category row, int match)>;
+
 class MemoryAccumulator {
   public:
     explicit MemoryAccumulator(AccumulateOptions options = {})
@@ -46,6 +60,16 @@ class MemoryAccumulator {
     // Call once after the last mapping: settles the mapping still waiting for a successor and
     // moves what was inferred into its rows (or into AnonPage other when names were seen).
     void finish();
+
+    // Calls `listener` for every mapping added from now on: at once for a named or file-backed
+    // mapping, after its successor (or finish()) for one that waits on its shape (its name is
+    // empty then). The listener must outlive the accumulator's use.
+    void set_listener(MappingListener listener) { listener_ = listener; }
+    // After finish(): true when the process names its anonymous memory, so that what the
+    // listener was told was inferred went to AnonPage other instead (see AccumulateOptions).
+    bool inference_overruled() const { return saw_anon_names_; }
+    // After finish(): the row of the mappings the listener was told belong to `match`.
+    Category row_of_match(int match) const;
 
     const CategoryUsage& categories() const { return categories_; }
     // What the mapped files said (complete after finish()).
@@ -77,6 +101,10 @@ class MemoryAccumulator {
     ProcessLayout layout_;
     bool saw_go_hint_ = false;  // an unnamed mapping starts at Go's first arena hint
     bool saw_anon_names_ = false;
+    std::optional<MappingListener> listener_;
+    std::vector<Category> match_rows_;  // by index into matched_, set by finish()
+    uint64_t pending_offset_ = 0;  // for the listener: what a waiting mapping's Mapping held
+    uint64_t pending_line_ = 0;
 };
 
 }  // namespace memsnap

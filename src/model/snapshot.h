@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/category.h"
+#include "model/mapping_set.h"
 #include "model/mem_usage.h"
 #include "model/rules/rule_set.h"
 
@@ -115,6 +116,9 @@ struct Snapshot {
 
     // Set for a light sample (watch --light): totals from smaps_rollup, no categories.
     std::optional<MemUsage> rollup;
+    // Every mapping (snapshot --mappings, watch --mappings), for the mapping diff; absent
+    // otherwise.
+    std::optional<MappingSet> mappings;
 
     MemUsage total() const { return rollup ? *rollup : categories.total(); }
     bool operator==(const Snapshot&) const = default;

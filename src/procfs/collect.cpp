@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "model/accumulate.h"
+#include "model/mapping_set.h"
 #include "model/error.h"
 #include "model/graphics.h"
 #include "model/runtime.h"
@@ -175,6 +176,12 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             bool go = options.infer && exe && elf_has_section(*exe, ".go.buildinfo");
             MemoryAccumulator acc(
                 {.infer = options.infer, .go_executable = go, .rules = options.rules});
+            MappingSetBuilder records;
+            auto listen = [&](const Mapping& m, Category c, int match) {
+                if (options.mappings) records.add(m, c, match);
+                if (options.on_mapping) (*options.on_mapping)(m, c, match);
+            };
+            if (options.mappings || options.on_mapping) acc.set_listener(listen);
             std::string_view runtime = js_runtime_of_process(snap.name);
             read_memory("smaps", [&](const Mapping& m) {
                 add_to_graphics(gfx, m, acc.add(m), options.rules);
@@ -187,6 +194,9 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             snap.runtime = std::string(acc.layout().runtime_name);
             if (snap.runtime.empty()) snap.runtime = snap.js_runtime;
             snap.allocator = std::string(allocator_name(acc.layout().allocator()));
+            if (options.mappings)
+                snap.mappings = records.finish([&](int match) { return acc.row_of_match(match); });
+            if (options.on_finish) (*options.on_finish)(acc);
         }
         if (options.resources) read_resources(root, pid, snap, gfx, fd_list);
         gfx.finish(snap);

@@ -1,9 +1,11 @@
 #pragma once
 // Builds a Snapshot of one process from its procfs files (live /proc or a captured tree).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "model/accumulate.h"
 #include "model/descriptor.h"
 #include "model/snapshot.h"
 #include "procfs/process.h"
@@ -20,6 +22,12 @@ struct CollectOptions {
     bool resources = true;
     bool infer = true;  // attribute unnamed anonymous mappings by shape (model/shape_rules.h)
     RuleSetId rules = RuleSetId::Memsnap;  // the rows (model/rules/rule_set.h), in Snapshot::rules
+    bool mappings = false;  // keep every mapping in Snapshot::mappings (snapshot --mappings)
+    // Told every mapping and its row as smaps is read (memsnap --mem-smaps); not when light.
+    std::optional<MappingListener> on_mapping = std::nullopt;
+    // Called once smaps is read, with the accumulator: row_of_match() then gives the final row
+    // of what on_mapping was told belongs to a shape match.
+    std::optional<FunctionRef<void(const MemoryAccumulator&)>> on_finish = std::nullopt;
 };
 
 // Reads <pid>/stat, status and smaps (streamed through `reader`), with `resources` fd/, fdinfo/

@@ -157,8 +157,27 @@ constexpr RuleSet kSet{
     .hidumper_layout = true,
 };
 
+// `hidumper --mem-smaps -v` lists the mappings class by class: hiview groups them in a
+// std::map keyed by MemoryClass (MU:168, AssembleMemoryDetails), whose order is the enum's
+// (hiview c5bc8942 interfaces/inner_api/unified_collection/resource/memory.h:64-84), and hidumper
+// 90a6dbfa parse_smaps_info.cpp:169-199 (GetSmapsData) walks them so, skipping graph. "other"
+// is one class: AnonPage other and FilePage other share its place.
+constexpr std::array kSmapsClassOrder = {
+    C::Graph,      C::ArkTsHeap,    C::ArkTsStaticHeap, C::Db,           C::Dev,
+    C::Dmabuf,     C::Guard,        C::Hap,             C::NativeHeap,   C::So,
+    C::Stack,      C::Ttf,          C::JsvmHeap,        C::ArkWebJsHeap, C::ArkWebPaHeap,
+    C::KotlinHeap, C::RnHermesHeap, C::DartHeap,        C::AnonOther,
+};
+
 }  // namespace
 
 const RuleSet& hidumper_rule_set() { return kSet; }
+
+int hidumper_smaps_class_rank(Category c) {
+    if (c == Category::FileOther) c = Category::AnonOther;
+    for (std::size_t i = 0; i < kSmapsClassOrder.size(); ++i)
+        if (kSmapsClassOrder[i] == c) return static_cast<int>(i);
+    return static_cast<int>(kSmapsClassOrder.size());  // not a hidumper row: after every class
+}
 
 }  // namespace memsnap

@@ -100,6 +100,11 @@ std::string_view matched_name(const RuleSet& rules, std::string_view name);
 // The "native heap:" sub-row of a mapping in the native heap row ("" when it has none).
 std::string_view native_subname_with(const RuleSet& rules, std::string_view name);
 
+// Where a mapping of row `c` comes in `hidumper --mem-smaps -v`, which lists the mappings class
+// by class in hiview's MemoryClass order (AnonPage other and FilePage other are one class, as
+// is any row hidumper does not have, last); lower first. In rules/hidumper.cpp with its source.
+int hidumper_smaps_class_rank(Category c);
+
 // The rule tables, one per file.
 const RuleSet& memsnap_rule_set();
 const RuleSet& hidumper_rule_set();
