@@ -104,6 +104,14 @@ ChartedSeries read_charted_series(const std::vector<std::string>& paths, const S
                                               series.first_origin + ": pid " + std::to_string(series.first.pid) + ")");
         }
         out.last = {std::move(series.last), series.last_origin};
+        if (series.first_mappings && !out.first_mappings) {
+            out.first_mappings = std::move(series.first_mappings);
+            out.first_mappings_origin = series.first_mappings_origin;
+        }
+        if (series.last_mappings) {
+            out.last_mappings = std::move(series.last_mappings);
+            out.last_mappings_origin = series.last_mappings_origin;
+        }
     }
     if (out.points.empty()) throw Error(ErrorKind::Malformed, paths.front() + ": no sample in the window asked for");
     return out;

@@ -3,6 +3,7 @@
 // the reading of series for a chart that `report` shares.
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct SeriesWindow {
 struct ChartedSeries {
     LoadedSnapshot first, last;  // the first and last kept sample, read in full
     SeriesPoints points;         // every kept sample
+    // The mappings of the first and the last sample that holds them (snapshot --mappings),
+    // over all the files; absent when none does.
+    std::optional<MappingSet> first_mappings, last_mappings;
+    std::string first_mappings_origin, last_mappings_origin;
 };
 
 // Reads `paths` in order (one series, or several snapshot or series files of one process) through

@@ -1,11 +1,13 @@
 #include "cli/cmd_report.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/cmd_plot.h"
 #include "cli/common.h"
+#include "diff/mapping_diff.h"
 #include "diff/series_judge.h"
 #include "formats/file_output.h"
 #include "formats/snapshot_source.h"
@@ -56,6 +58,21 @@ int run_report(const ReportOptions& opts) {
     SeriesJudgement judged = judge_series(a, b, s.points, thresholds, js_mode);
     ReportPage page{a, b, s.first.origin, s.last.origin, s.points.size(), judged, thresholds,
                     render_mem_table(a), render_mem_table(b), chart.render_svg(a, s.points, judged, thresholds)};
+    // Which mappings grew: A B when both recorded them, a series from the first to the last
+    // sample that did (as diff).
+    if (opts.inputs.size() == 2 && a.mappings && b.mappings) {
+        s.first_mappings = a.mappings;
+        s.last_mappings = b.mappings;
+        s.first_mappings_origin = s.first.origin;
+        s.last_mappings_origin = s.last.origin;
+    }
+    std::optional<MappingDiff> mapping_diff;
+    if (s.first_mappings && s.last_mappings) {
+        mapping_diff = diff_mappings(*s.first_mappings, *s.last_mappings, judged.verdicts);
+        page.mappings = &*mapping_diff;
+        page.mappings_before_origin = s.first_mappings_origin;
+        page.mappings_after_origin = s.last_mappings_origin;
+    }
     const std::string html = render_report_html(page);
     if (opts.output.empty() || opts.output == "-") write_stdout(html);
     else write_file_atomically(opts.output, html);
@@ -85,7 +102,8 @@ void register_report_command(CLI::App& app, int& exit_code) {
     cmd->footer(
         "One HTML file with no script, no network access and no external font, to attach to a CI\n"
         "run or a bug report: the process, every group's verdict with its evidence, the chart,\n"
-        "the change per category, descriptors and threads, and the hidumper table of the first\n"
+        "the change per category, descriptors and threads, the mappings that grew most (when\n"
+        "the snapshots hold them: snapshot/watch --mappings), and the hidumper table of the first\n"
         "and last sample. It prints well (a print stylesheet). Names from the process are escaped.\n"
         "Exit status: 0 the report was written, 2 usage error, 5 malformed input, 6 I/O error.");
     cmd->callback([opts, &exit_code] { exit_code = run_report(*opts); });

@@ -36,7 +36,9 @@ std::string signed_kb(int64_t kb) {
     return fmt::format("{}{}", kb < 0 ? '-' : '+', s);
 }
 
-std::string_view list_words(const std::optional<Group>& g) {
+}  // namespace
+
+std::string_view mapping_list_words(const std::optional<Group>& g) {
     if (!g) return "total";
     switch (*g) {
         case Group::Native:
@@ -50,7 +52,7 @@ std::string_view list_words(const std::optional<Group>& g) {
     }
 }
 
-std::string_view kind_key(MappingChangeKind k) {
+std::string_view mapping_kind_key(MappingChangeKind k) {
     switch (k) {
         case MappingChangeKind::New:
             return "new";
@@ -64,8 +66,6 @@ std::string_view kind_key(MappingChangeKind k) {
     return "";
 }
 
-}  // namespace
-
 std::string mapping_change_words(const MappingChangeLine& l) {
     const std::string label = escape_for_terminal(l.label);
     const std::string sizes = l.min_bytes == l.max_bytes
@@ -76,7 +76,7 @@ std::string mapping_change_words(const MappingChangeLine& l) {
     switch (l.kind) {
         case MappingChangeKind::New:
         case MappingChangeKind::Vanished: {
-            std::string_view kind = kind_key(l.kind);
+            std::string_view kind = mapping_kind_key(l.kind);
             if (one) return fmt::format("{} {} {}  {}", kind, sizes, label, range);
             if (l.described) return fmt::format("{} {} {} {}s", l.count, kind, sizes, label);
             return fmt::format("{} {} {} mappings of {}", l.count, kind, sizes, label);
@@ -96,9 +96,10 @@ std::string render_mapping_diff_text(const MappingDiff& d, const MappingDiffOrig
     std::string out;
     auto it = std::back_inserter(out);
     fmt::format_to(it, "\nmappings behind the growth (Pss + SwapPss; {} -> {} mappings, {} -> {}):\n",
-                   d.before_mappings, d.after_mappings, origins.before, origins.after);
+                   d.before_mappings, d.after_mappings, escape_for_terminal(origins.before),
+                   escape_for_terminal(origins.after));
     for (const MappingGroupDiff& g : d.groups) {
-        fmt::format_to(it, "  {} {}:\n", list_words(g.group), signed_kb(g.pss_total_delta));
+        fmt::format_to(it, "  {} {}:\n", mapping_list_words(g.group), signed_kb(g.pss_total_delta));
         if (g.lines.empty()) out += "    no mapping changed\n";
         for (const MappingChangeLine& l : g.lines)
             fmt::format_to(it, "    {:>11}  {}\n", signed_kb(l.pss_total_delta), mapping_change_words(l));
@@ -116,7 +117,7 @@ nlohmann::ordered_json mapping_diff_to_json(const MappingDiff& d,
     for (const MappingGroupDiff& g : d.groups) {
         oj lines = oj::array();
         for (const MappingChangeLine& l : g.lines) {
-            oj j{{"kind", kind_key(l.kind)}};
+            oj j{{"kind", mapping_kind_key(l.kind)}};
             put_text(j, "label", l.label);  // a name: any bytes (json_text.h)
             j.update(oj{{"described", l.described}, {"category", category_info(l.category).key},
                         {"count", l.count},         {"pss_total_delta", l.pss_total_delta},

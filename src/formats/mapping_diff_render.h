@@ -3,7 +3,9 @@
 // each flagged group's growth and the total's, as text or as the "mappings" member of the
 // diff JSON.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "diff/mapping_diff.h"
 
@@ -28,7 +30,14 @@ std::string render_mapping_diff_text(const MappingDiff& d, const MappingDiffOrig
 nlohmann::ordered_json mapping_diff_to_json(const MappingDiff& d,
                                             const MappingDiffOrigins& origins);
 
-// "+48 MiB: 3 new 64 MiB glibc arenas" without the size in front: the words of one line.
+// "new", "grown", "shrunk", "vanished" (the JSON's "kind").
+std::string_view mapping_kind_key(MappingChangeKind kind);
+
+// What a list is about: "native heap", "JS heap", "graphics memory", "anon", ..., "total".
+std::string_view mapping_list_words(const std::optional<Group>& group);
+
+// "+48 MiB: 3 new 64 MiB glibc arenas" without the size in front: the words of one line, the
+// label escaped for the terminal (formats/terminal_text.h: plain ASCII for any bytes).
 std::string mapping_change_words(const MappingChangeLine& line);
 
 }  // namespace memsnap

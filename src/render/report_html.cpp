@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "formats/diff_render.h"
+#include "formats/mapping_diff_render.h"
 #include "render/escape.h"
 #include "render/series_chart.h"
 
@@ -173,11 +174,45 @@ std::string render_report_html(const ReportPage& p) {
     count_table("threads by name", p.judged.diff.thread_by_name);
     out += "</section>\n";
 
-    // Mappings that grew most. Hook: snapshots do not list their mappings yet (engineer
-    // "mappings" adds `snapshot --mappings` and a mapping diff in src/diff/); when they do, the
-    // rows of that diff, largest growth first, go here.
-    out += "<section class=\"mappings\">\n<h2>Mappings that grew most</h2>\n"
-           "<p class=\"muted\">These snapshots do not list their mappings.</p>\n</section>\n";
+    // Mappings that grew most: the mapping diff's lists, largest change first.
+    out += "<section class=\"mappings\">\n<h2>Mappings that grew most</h2>\n";
+    if (p.mappings == nullptr) {
+        out += "<p class=\"muted\">These snapshots do not list their mappings (take them with "
+               "<code>snapshot --mappings</code> or <code>watch --mappings</code>).</p>\n";
+    } else {
+        const MappingDiff& d = *p.mappings;
+        out += fmt::format("<p class=\"muted\">Pss + SwapPss of each mapping, {} &rarr; {} ({} &rarr; {} "
+                           "mappings). A mapping is the same when its name and start address are.</p>\n",
+                           esc(p.mappings_before_origin), esc(p.mappings_after_origin), d.before_mappings,
+                           d.after_mappings);
+        for (const MappingGroupDiff& g : d.groups) {
+            const std::string_view key = g.group ? group_key(*g.group) : std::string_view("total");
+            out += fmt::format("<h3>{} {}</h3>\n", esc(mapping_list_words(g.group)),
+                               signed_value(static_cast<double>(g.pss_total_delta), Group::Native));
+            out += fmt::format("<table class=\"mapping-list\" data-list=\"{}\" data-delta-kb=\"{}\">\n"
+                               "<tr><th>change</th><th class=\"name\">mappings</th><th class=\"name\">row</th>"
+                               "</tr>\n",
+                               key, g.pss_total_delta);
+            if (g.lines.empty()) out += "<tr><td></td><td class=\"name\">no mapping changed</td><td></td></tr>\n";
+            for (const MappingChangeLine& l : g.lines) {
+                const CategoryInfo& info = category_info(l.category);
+                out += fmt::format("<tr class=\"mapping\" data-kind=\"{}\" data-category=\"{}\" data-count=\"{}\" "
+                                   "data-delta-kb=\"{}\"><td>{}</td><td class=\"name\">{}</td>"
+                                   "<td class=\"name\">{}</td></tr>\n",
+                                   mapping_kind_key(l.kind), info.key, l.count, l.pss_total_delta,
+                                   signed_value(static_cast<double>(l.pss_total_delta), Group::Native),
+                                   esc(mapping_change_words(l)), esc(info.name));
+            }
+            if (g.more_lines != 0)
+                out += fmt::format("<tr class=\"more\" data-delta-kb=\"{}\"><td>{}</td><td class=\"name\">{} more "
+                                   "line{}</td><td></td></tr>\n",
+                                   g.more_pss_total_delta,
+                                   signed_value(static_cast<double>(g.more_pss_total_delta), Group::Native),
+                                   g.more_lines, g.more_lines == 1 ? "" : "s");
+            out += "</table>\n";
+        }
+    }
+    out += "</section>\n";
 
     out += "<section class=\"tables\">\n<div>\n<h2>First sample</h2>\n<pre>";
     out += esc(p.first_table);

@@ -2,6 +2,7 @@
 mapping, a glibc arena and many small mmaps. Expected numbers come from memhog's own knowledge of
 what it mapped and touched, or from /proc/PID/smaps parsed here (a plain reader independent of
 memsnap's), never from memsnap."""
+import html.parser
 import importlib.util
 import json
 import os
@@ -306,6 +307,132 @@ class MemSmapsRules(unittest.TestCase):
         self.assertEqual(mem["categories"]["java_heap_inferred"]["pss"], 65536)
         anon = [g for g in s["mappings"] if g["name"] == ""]
         self.assertEqual([(g["category"], g["pss"]) for g in anon], [("java_heap_inferred", 65536)])
+
+
+def decode_records(m):
+    """The "mappings" member of a snapshot, decoded from its documented format
+    (formats/mapping_records.h): {(name, start): (category, pss + swap_pss)}."""
+    unit, names, cats = m["unit"], list(m["names"]), m["categories"]
+    for i, h in m.get("names_hex", {}).items():
+        names[int(i)] = bytes.fromhex(h).decode("utf-8", "surrogateescape")
+    out, prev_end = {}, 0
+    for rec in m["records"].split(" ") if m["records"] else []:
+        f = rec.split(",")
+        gap = f[0]
+        start = prev_end - int(gap[1:], 16) * unit if gap.startswith("-") else prev_end + int(gap, 16) * unit
+        end = start + int(f[1], 16) * unit
+        tail = [int(x) for x in f[5:8]] + [0, 0, 0]
+        out[(names[int(f[3])], start)] = (cats[int(f[4])], tail[1] + tail[2])
+        prev_end = end
+    return out
+
+
+class ReportHtml(html.parser.HTMLParser):
+    """The rows of the report's "Mappings that grew most" tables."""
+
+    def __init__(self):
+        super().__init__()
+        self.lists, self.rows, self._row, self._cell = {}, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and "data-list" in a:
+            self.lists[a["data-list"]] = {"delta": int(a["data-delta-kb"]), "rows": []}
+            self._list = a["data-list"]
+        elif tag == "tr" and a.get("class") == "mapping":
+            self._row = {"kind": a["data-kind"], "category": a["data-category"],
+                         "count": int(a["data-count"]), "delta": int(a["data-delta-kb"]), "cells": []}
+        elif tag == "td" and self._row is not None:
+            self._cell = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._row is not None and self._cell is not None:
+            self._row["cells"].append(self._cell)
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.lists[self._list]["rows"].append(self._row)
+            self._row = None
+
+
+class ReportMappings(unittest.TestCase):
+    def test_report_lists_the_mappings_that_grew_by_the_snapshots_numbers(self):
+        with tempfile.TemporaryDirectory() as d, Memhog() as hog:
+            a, b = os.path.join(d, "a.json"), os.path.join(d, "b.json")
+            s = os.path.join(d, "s.ndjson")
+            self.assertEqual(memsnap("snapshot", hog.pid, "--mappings", "-o", a).returncode, 0)
+            self.assertEqual(memsnap("snapshot", hog.pid, "--mappings", "--append", s).returncode, 0)
+            path = hog.cmd("file 16")        # 16 MiB of a named file, touched
+            hog.cmd("threadmalloc 32")       # a new glibc arena, 32 MiB of it touched
+            self.assertEqual(memsnap("snapshot", hog.pid, "--mappings", "-o", b).returncode, 0)
+            self.assertEqual(memsnap("snapshot", hog.pid, "--mappings", "--append", s).returncode, 0)
+            out = os.path.join(d, "r.html")
+            r = memsnap("report", a, b, "-o", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(out, encoding="utf-8") as f:
+                page = f.read()
+            rs = memsnap("report", s, "-o", os.path.join(d, "s.html"))
+            self.assertEqual(rs.returncode, 0, rs.stderr)
+            with open(os.path.join(d, "s.html"), encoding="utf-8") as f:
+                series_page = f.read()
+            with open(a) as f:
+                snap_a = json.load(f)
+            with open(b) as f:
+                snap_b = json.load(f)
+            with open(s) as f:
+                s1, s2 = [json.loads(l) for l in f]
+        for p, (sa, sb) in ((page, (snap_a, snap_b)), (series_page, (s1, s2))):
+            before, after = decode_records(sa["mappings"]), decode_records(sb["mappings"])
+            # What each mapping did, from the two snapshots' own records: new ones count whole,
+            # vanished ones negative, the same (name, start) by their difference.
+            delta = {k: v[1] - before.get(k, (None, 0))[1] for k, v in after.items()}
+            for k, v in before.items():
+                if k not in after:
+                    delta[k] = -v[1]
+            parsed = ReportHtml()
+            parsed.feed(p)
+            self.assertIn("total", parsed.lists)
+            self.assertIn("native", parsed.lists)  # the arena is past native's threshold
+            # The total list adds up every mapping's change.
+            self.assertEqual(parsed.lists["total"]["delta"], sum(delta.values()))
+            rows = parsed.lists["total"]["rows"]
+            self.assertEqual(rows, sorted(rows, key=lambda r: -abs(r["delta"])))  # largest first
+            # The file: one new mapping, exactly its Pss + SwapPss in the last snapshot.
+            file_key = [k for k in after if k[0] == path]
+            self.assertEqual(len(file_key), 1)
+            file_rows = [r for r in rows if path in r["cells"][1]]
+            self.assertEqual(len(file_rows), 1)
+            self.assertEqual((file_rows[0]["kind"], file_rows[0]["count"]), ("new", 1))
+            self.assertEqual(file_rows[0]["delta"], after[file_key[0]][1])
+            self.assertTrue(within(file_rows[0]["delta"], 16 * 1024))
+            # The arena: new, in native heap (inferred), what its mappings hold.
+            arena = [r for r in parsed.lists["native"]["rows"] if "glibc arena" in r["cells"][1]]
+            self.assertEqual(len(arena), 1)
+            self.assertEqual((arena[0]["kind"], arena[0]["category"]), ("new", "native_heap_inferred"))
+            arena_keys = [k for k in after if k not in before and after[k][0] == "native_heap_inferred"]
+            self.assertEqual(arena[0]["delta"], sum(delta[k] for k in arena_keys))
+            self.assertTrue(within(arena[0]["delta"], 32 * 1024))
+            # The native list is what the native rows' mappings did, and nothing else.
+            native_rows = ("native_heap", "native_heap_inferred")
+            self.assertEqual(parsed.lists["native"]["delta"],
+                             sum(v for k, v in delta.items()
+                                 if (after.get(k) or before.get(k))[0] in native_rows))
+        # The records agree with the snapshot's categories: every mapping is in one row.
+        total_b = sum(c["pss"] + c["swap_pss"] for c in snap_b["categories"].values())
+        self.assertEqual(sum(v[1] for v in decode_records(snap_b["mappings"]).values()), total_b)
+
+    def test_report_without_mappings_says_so(self):
+        with tempfile.TemporaryDirectory() as d, Memhog() as hog:
+            a, b = os.path.join(d, "a.json"), os.path.join(d, "b.json")
+            self.assertEqual(memsnap("snapshot", hog.pid, "-o", a).returncode, 0)
+            self.assertEqual(memsnap("snapshot", hog.pid, "-o", b).returncode, 0)
+            r = memsnap("report", a, b)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("do not list their mappings", r.stdout)
+        self.assertNotIn("data-list=", r.stdout)
 
 
 class MappingDiffLive(unittest.TestCase):
