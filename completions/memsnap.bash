@@ -22,7 +22,7 @@ _memsnap() {
     local cur prev words cword
     _init_completion || return
 
-    local subcommands="mem mem-smaps snapshot diff watch plot report capture"
+    local subcommands="mem mem-smaps snapshot diff watch plot report capture serve"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
     local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --jobs --all --fds --rules --no-infer --help"
     local opts_mem_smaps="-v --verbose --rules --no-infer --proc-root --format --human --help"
@@ -32,6 +32,7 @@ _memsnap() {
     local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
     local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --rules --no-infer --mappings --plot --help"
     local opts_capture="--all -o --output -z --gzip --light --proc-root --help"
+    local opts_serve="--listen --web.listen-address --interval --name --all --categories --proc-root --rules --no-infer --help"
     local opts_top="--mem --mem-smaps --version $opts_mem"
     local formats_mem="table json csv prom"
     local formats_mem_smaps="table json csv"
@@ -44,7 +45,7 @@ _memsnap() {
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do
         case "$w" in
-            mem | mem-smaps | snapshot | diff | watch | plot | report | capture) sub=$w; break ;;
+            mem | mem-smaps | snapshot | diff | watch | plot | report | capture | serve) sub=$w; break ;;
             --mem-smaps) sub=mem-smaps; break ;;
         esac
     done
@@ -65,6 +66,7 @@ _memsnap() {
         --rules) COMPREPLY=($(compgen -W "memsnap hidumper dumpsys" -- "$cur")); return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
         --top | --count | --time | --pid | --name | --jobs) return ;;
+        --listen | --web.listen-address) COMPREPLY=($(compgen -W "127.0.0.1:9400 [::1]:9400" -- "$cur")); return ;;
         --interval | --duration) COMPREPLY=($(compgen -W "100ms 500ms 1s 5s 1m 10m" -- "$cur")); return ;;
         --event) COMPREPLY=($(compgen -W "hiappevent" -- "$cur")); return ;;
         --threshold)

@@ -1,7 +1,7 @@
 # fish completion for memsnap. Installed as share/fish/vendor_completions.d/memsnap.fish.
 # Keep in step with `memsnap SUBCOMMAND --help` (tests/e2e/test_docs.py checks every option).
 
-set -l subcommands mem mem-smaps snapshot diff watch plot report capture
+set -l subcommands mem mem-smaps snapshot diff watch plot report capture serve
 
 # PIDs (with their process name as description), process names, and self.
 function __memsnap_pids
@@ -117,6 +117,19 @@ complete -c memsnap -n "__fish_seen_subcommand_from capture" -s o -l output -r -
 complete -c memsnap -n "__fish_seen_subcommand_from capture" -s z -l gzip -d 'Compress with gzip'
 complete -c memsnap -n "__fish_seen_subcommand_from capture" -l light -d 'smaps_rollup instead of smaps'
 complete -c memsnap -n "__fish_seen_subcommand_from capture" -l proc-root -r -F -d 'Capture from a tree or another capture'
+
+# serve [PID...]
+complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a serve -d 'A Prometheus exporter'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -a '(__memsnap_pids)'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l listen -x -a '127.0.0.1:9400 [::1]:9400' -d 'HOST:PORT to listen on'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l web.listen-address -x -a '127.0.0.1:9400' -d 'As --listen'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l interval -x -a '1s 5s 15s 1m' -d 'Time between samples'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l name -x -d 'Also processes whose comm matches this regex'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l all -d 'Every process (totals) besides the PIDs'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l categories -d 'Full smaps of every process'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l proc-root -r -F -d 'Read a /proc-like tree or a capture'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l no-infer -d 'Name rules only: no attribution by mapping shape'
 
 complete -c memsnap -s h -l help -d 'Print help'
 

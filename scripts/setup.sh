@@ -6,7 +6,7 @@
 #   scripts/setup.sh --clang  also clang (CI compiles every build type with it: .ci/build-types)
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev doctest-dev nlohmann-json3-dev
-      libarchive-dev
+      libarchive-dev libcpp-httplib-dev
       python3 nodejs prometheus bash-completion zsh fish man-db groff-base time
       default-jre-headless openjdk-17-jdk-headless golang-go libjemalloc2 libgoogle-perftools4
       libmimalloc2.0 libxml2-utils chromium

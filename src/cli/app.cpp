@@ -16,6 +16,7 @@
 #include "cli/cmd_plot.h"
 #include "cli/cmd_mem_smaps.h"
 #include "cli/cmd_report.h"
+#include "cli/cmd_serve.h"
 #include "cli/cmd_snapshot.h"
 #include "cli/cmd_watch.h"
 #include "cli/common.h"
@@ -93,6 +94,9 @@ int run_memsnap(int argc, char** argv) {
     register_plot_command(app, exit_code);
     register_report_command(app, exit_code);
     register_capture_command(app, exit_code);
+#ifdef MEMSNAP_HAVE_SERVE
+    register_serve_command(app, exit_code);
+#endif
     app.footer(
         "Exit status: 0 ok, 1 a diff/watch threshold was crossed, 2 usage error, 3 process not\n"
         "found or gone, 4 permission denied, 5 malformed input file, 6 other I/O error.\n");

@@ -302,8 +302,7 @@ std::string render_process_list_csv(const ProcessList& list) {
     return out;
 }
 
-std::string render_process_list_prom(const ProcessList& list) {
-    PromWriter w;
+void add_process_list_metrics(PromWriter& w, const ProcessList& list) {
     for (const ProcessRow& r : list.rows) {
         PromLabels labels = {{"pid", std::to_string(r.pid)}, {"name", r.name}};
         add_process_usage_metrics(w, labels, r.usage);
@@ -319,7 +318,12 @@ std::string render_process_list_prom(const ProcessList& list) {
             w.gauge("memsnap_process_open_fds", "Open file descriptors of the process.", labels,
                     *r.fds);
     }
-    if (!list.meminfo.empty()) add_system_metrics(w, list.system);
+}
+
+std::string render_process_list_prom(const ProcessList& list) {
+    PromWriter w;
+    add_process_list_metrics(w, list);
+    if (!list.meminfo.empty()) add_system_metrics(w, list.system);  // a tree without meminfo
     return w.render();
 }
 

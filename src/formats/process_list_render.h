@@ -3,6 +3,7 @@
 // Prometheus text.
 #include <string>
 
+#include "formats/prom.h"
 #include "model/process_list.h"
 
 namespace memsnap {
@@ -21,5 +22,7 @@ std::string render_process_list_json(const ProcessList& list);
 std::string render_process_list_csv(const ProcessList& list);
 // memsnap_process_*_bytes{pid,name} gauges and the system gauges.
 std::string render_process_list_prom(const ProcessList& list);
+// The per-process part of that (no system gauges), added to `out` (memsnap serve).
+void add_process_list_metrics(PromWriter& out, const ProcessList& list);
 
 }  // namespace memsnap

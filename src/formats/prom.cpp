@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "diff/groups.h"
+
 namespace memsnap {
 namespace {
 
@@ -134,15 +136,29 @@ std::string prom_escape_label_value(std::string_view value) {
     return out;
 }
 
-void PromWriter::gauge(std::string_view name, std::string_view help, const PromLabels& labels,
-                       uint64_t value) {
+PromWriter::Family& PromWriter::family(std::string_view name, std::string_view help,
+                                       const char* type) {
     auto it = std::find_if(families_.begin(), families_.end(),
                            [&](const Family& f) { return f.name == name; });
-    if (it == families_.end()) {
-        families_.push_back(Family{std::string(name), std::string(help), {}});
-        it = families_.end() - 1;
-    }
-    it->samples.push_back(fmt::format("{}{} {}", name, render_labels(labels), value));
+    if (it != families_.end()) return *it;
+    families_.push_back(Family{std::string(name), std::string(help), type, {}});
+    return families_.back();
+}
+
+void PromWriter::gauge(std::string_view name, std::string_view help, const PromLabels& labels,
+                       uint64_t value) {
+    family(name, help, "gauge").samples.push_back(fmt::format("{}{} {}", name, render_labels(labels), value));
+}
+
+void PromWriter::gauge_seconds(std::string_view name, std::string_view help,
+                               const PromLabels& labels, double value) {
+    // Shortest form that reads back as the same double ("0.0123", "1764636000.5").
+    family(name, help, "gauge").samples.push_back(fmt::format("{}{} {}", name, render_labels(labels), value));
+}
+
+void PromWriter::counter(std::string_view name, std::string_view help, const PromLabels& labels,
+                         uint64_t value) {
+    family(name, help, "counter").samples.push_back(fmt::format("{}{} {}", name, render_labels(labels), value));
 }
 
 std::string PromWriter::render() const {
@@ -158,8 +174,8 @@ std::string PromWriter::render() const {
             else
                 help += c;
         }
-        fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} gauge\n", f.name, help,
-                       f.name);
+        fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", f.name, help,
+                       f.name, f.type);
         for (const std::string& s : f.samples) {
             out += s;
             out += '\n';
@@ -217,6 +233,19 @@ void add_snapshot_metrics(PromWriter& out, const Snapshot& snap) {
               snap.gpu.total * kKiB);
 }
 
+void add_group_metrics(PromWriter& out, const Snapshot& snap, bool anon_is_js) {
+    const std::array<uint64_t, kGroupCount> values = group_values(snap, anon_is_js);
+    const std::string pid = fmt::format("{}", snap.pid);
+    for (std::size_t i = 0; i < kGroupCount; ++i) {
+        const Group g = static_cast<Group>(i);
+        if (!group_has_categories(g)) continue;  // total, fd and thread have their own families
+        out.gauge("memsnap_group_pss_with_swap_bytes",
+                  "Pss plus SwapPss of the categories of a verdict group (memsnap diff's groups).",
+                  {{"pid", pid}, {"name", snap.name}, {"group", std::string(group_key(g))}},
+                  values[i] * kKiB);
+    }
+}
+
 void add_system_metrics(PromWriter& out, const SystemMemory& system) {
     out.gauge("memsnap_system_memory_total_bytes", "MemTotal in /proc/meminfo.", {},
               system.total * kKiB);
@@ -224,6 +253,34 @@ void add_system_metrics(PromWriter& out, const SystemMemory& system) {
               system.free * kKiB);
     out.gauge("memsnap_system_memory_available_bytes", "MemAvailable in /proc/meminfo.", {},
               system.available * kKiB);
+}
+
+const std::vector<std::string>& skip_reasons() {
+    static const std::vector<std::string> reasons = {"gone", "permission denied", "zombie",
+                                                     "malformed", "error"};
+    return reasons;
+}
+
+void add_exporter_metrics(PromWriter& out, const ExporterStats& stats) {
+    out.gauge("memsnap_build_info", "memsnap's version; the value is always 1.",
+              {{"version", stats.version}}, 1);
+    out.counter("memsnap_samples_total", "Samples of the selected processes finished since start.",
+                {}, stats.samples);
+    out.counter("memsnap_sample_errors_total",
+                "Samples that failed as a whole (the proc root could not be listed).", {},
+                stats.failed_samples);
+    out.gauge_seconds("memsnap_last_sample_duration_seconds",
+                      "Time the last sample took to read the processes' files.", {},
+                      stats.sample_seconds);
+    out.gauge_seconds("memsnap_last_sample_timestamp_seconds",
+                      "When the last sample finished, in Unix seconds.", {}, stats.sample_time);
+    out.gauge("memsnap_processes", "Processes read in the last sample.", {}, stats.processes);
+    for (const auto& [reason, n] : stats.skipped) {
+        std::string label = reason;
+        std::replace(label.begin(), label.end(), ' ', '_');
+        out.gauge("memsnap_skipped_processes",
+                  "Processes the last sample could not read, by reason.", {{"reason", label}}, n);
+    }
 }
 
 std::string snapshots_to_prometheus(const std::vector<Snapshot>& snaps) {

@@ -25,14 +25,22 @@ class PromWriter {
     // Adds one gauge sample of family `name` (created with `help` on first use).
     void gauge(std::string_view name, std::string_view help, const PromLabels& labels,
                uint64_t value);
+    // A gauge whose value is not a whole number (seconds), printed with up to 9 decimals.
+    void gauge_seconds(std::string_view name, std::string_view help, const PromLabels& labels,
+                       double value);
+    // A counter sample (TYPE counter); `name` ends in _total, as the conventions ask.
+    void counter(std::string_view name, std::string_view help, const PromLabels& labels,
+                 uint64_t value);
     std::string render() const;
 
   private:
     struct Family {
         std::string name;
         std::string help;
+        const char* type;                  // "gauge" or "counter"
         std::vector<std::string> samples;  // "name{labels} value", rendered
     };
+    Family& family(std::string_view name, std::string_view help, const char* type);
     std::vector<Family> families_;
 };
 
@@ -53,8 +61,35 @@ void add_process_usage_metrics(PromWriter& out, const PromLabels& labels, const 
 // memsnap_process_dma_bytes and memsnap_process_gpu_bytes.
 void add_snapshot_metrics(PromWriter& out, const Snapshot& snap);
 
+// Adds memsnap_group_pss_with_swap_bytes{pid, name, group}: Pss + SwapPss of each memory
+// verdict group (native, js, graphics, anon, file, shared; diff/groups.h), what the leak
+// verdicts and contrib/prometheus/memsnap-rules.yml measure. `anon_is_js` as group_values().
+void add_group_metrics(PromWriter& out, const Snapshot& snap, bool anon_is_js);
+
 // Adds memsnap_system_memory_{total,free,available}_bytes from /proc/meminfo (no labels).
 void add_system_metrics(PromWriter& out, const SystemMemory& system);
+
+// What an exporter (memsnap serve) says about its own work, as exporters do.
+struct ExporterStats {
+    std::string version;          // memsnap_build_info{version}
+    uint64_t samples = 0;         // samples finished since start: memsnap_samples_total
+    uint64_t failed_samples = 0;  // samples that could not list the proc root at all
+    double sample_seconds = 0;    // how long the last sample took to read
+    double sample_time = 0;       // when it finished, Unix seconds
+    uint64_t processes = 0;       // processes in the last sample
+    // Processes the last sample skipped, by reason ("gone", "permission denied", ...; spaces
+    // become '_' in the label); every reason of skip_reasons() is present, 0 when none.
+    std::vector<std::pair<std::string, uint64_t>> skipped;
+};
+
+// The reasons a process is skipped, in the order the exporter lists them: the listing's
+// (procfs/process_list.h) and those of model/error.h's kinds.
+const std::vector<std::string>& skip_reasons();
+
+// Adds memsnap_build_info{version} 1, memsnap_samples_total, memsnap_sample_errors_total,
+// memsnap_last_sample_duration_seconds, memsnap_last_sample_timestamp_seconds,
+// memsnap_processes and memsnap_skipped_processes{reason}.
+void add_exporter_metrics(PromWriter& out, const ExporterStats& stats);
 
 // The whole exposition for `snaps`: every process's metrics, then the system's (from the last
 // snapshot) when `snaps` is not empty.

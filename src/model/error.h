@@ -15,7 +15,7 @@ enum class ErrorKind {
     Io,          // any other system error (full disk, ...): exit 6
 };
 
-// Why a process was left out of a listing or a capture, as both report it: "gone",
+// Why a process was left out of a listing, a capture or an exporter's sample: "gone",
 // "permission denied", "malformed", "error".
 constexpr std::string_view skip_reason(ErrorKind kind) {
     switch (kind) {

@@ -44,7 +44,7 @@ def options(*sub):
         if not m:
             continue
         for name in m.group(1).split(","):
-            name = re.match(r"-{1,2}[\w-]+", name).group(0)
+            name = re.match(r"-{1,2}[\w.-]+", name).group(0)  # --web.listen-address
             opts.append(name)
     if "--help" not in opts:
         raise AssertionError(f"could not read the options of memsnap {' '.join(sub)} --help")

@@ -65,3 +65,54 @@ TEST_CASE("snapshot metrics are bytes: kB * 1024") {
     CHECK(text.find("memsnap_process_threads{pid=\"42\",name=\"app\"} 4\n") != std::string::npos);
     CHECK(snapshots_to_prometheus({}).empty());
 }
+
+TEST_CASE("PromWriter: counters are TYPE counter, seconds keep their fraction") {
+    PromWriter w;
+    w.counter("m_total", "c", {}, 3);
+    w.gauge_seconds("m_seconds", "s", {}, 0.25);
+    CHECK(w.render() ==
+          "# HELP m_total c\n# TYPE m_total counter\nm_total 3\n"
+          "# HELP m_seconds s\n# TYPE m_seconds gauge\nm_seconds 0.25\n");
+}
+
+TEST_CASE("group metrics: Pss + SwapPss of each memory group, in bytes") {
+    Snapshot s;
+    s.pid = 7;
+    s.name = "app";
+    // native heap: 3 kB Pss + 2 kB SwapPss; inferred native: 1 kB; a .so (file): 4 kB.
+    s.categories[Category::NativeHeap].pss = 3;
+    s.categories[Category::NativeHeap].swap_pss = 2;
+    s.categories[Category::NativeHeapInferred].pss = 1;
+    s.categories[Category::So].pss = 4;
+    PromWriter w;
+    add_group_metrics(w, s, false);
+    std::string text = w.render();
+    const std::string labels = "{pid=\"7\",name=\"app\",group=";
+    CHECK(text.find("memsnap_group_pss_with_swap_bytes" + labels + "\"native\"} 6144\n") != std::string::npos);
+    CHECK(text.find("memsnap_group_pss_with_swap_bytes" + labels + "\"file\"} 4096\n") != std::string::npos);
+    CHECK(text.find("memsnap_group_pss_with_swap_bytes" + labels + "\"js\"} 0\n") != std::string::npos);
+    // Six memory groups; total, fd and thread have families of their own.
+    std::size_t n = 0;
+    for (std::size_t at = 0; (at = text.find("\nmemsnap_group_pss_with_swap_bytes{", at)) != std::string::npos; ++at) ++n;
+    CHECK(n == 6);
+    CHECK(text.find("group=\"total\"") == std::string::npos);
+}
+
+TEST_CASE("exporter metrics: build info, counters, skipped by reason with '_' for spaces") {
+    ExporterStats st;
+    st.version = "1.2.3";
+    st.samples = 5;
+    st.sample_seconds = 0.5;
+    st.sample_time = 100;
+    st.processes = 9;
+    st.skipped = {{"gone", 2}, {"permission denied", 1}};
+    PromWriter w;
+    add_exporter_metrics(w, st);
+    std::string text = w.render();
+    CHECK(text.find("memsnap_build_info{version=\"1.2.3\"} 1\n") != std::string::npos);
+    CHECK(text.find("# TYPE memsnap_samples_total counter\nmemsnap_samples_total 5\n") != std::string::npos);
+    CHECK(text.find("memsnap_last_sample_duration_seconds 0.5\n") != std::string::npos);
+    CHECK(text.find("memsnap_processes 9\n") != std::string::npos);
+    CHECK(text.find("memsnap_skipped_processes{reason=\"gone\"} 2\n") != std::string::npos);
+    CHECK(text.find("memsnap_skipped_processes{reason=\"permission_denied\"} 1\n") != std::string::npos);
+}
