@@ -1,6 +1,5 @@
 #include "cli/cmd_serve.h"
 
-#include <httplib.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -20,22 +19,18 @@
 
 #include "cli/cmd_watch.h"
 #include "cli/common.h"
+#include "cli/http_server.h"
 #include "cli/serve_sampler.h"
 #include "render/escape.h"
 
 namespace memsnap {
 namespace {
 
-// The HTTP side's limits. Each connection holds one pool thread while it lasts: a client that
-// connects and sends nothing holds it for kReadTimeoutSec, one that never reads its response
-// for kWriteTimeoutSec once the socket buffers are full, an idle keep-alive connection (as
-// Prometheus keeps between scrapes) for kKeepAliveSec. With kHttpThreads threads, that many
-// stalled clients at once delay the others by at most those timeouts, never forever.
-constexpr std::size_t kHttpThreads = 8;
-constexpr time_t kReadTimeoutSec = 5;
-constexpr time_t kWriteTimeoutSec = 5;
-constexpr time_t kKeepAliveSec = 5;
-constexpr std::size_t kMaxRequestBody = 4096;  // GET only: no request has a body
+// The HTTP side's limits (HttpServerOptions' defaults): 8 threads; each connection holds one
+// while it lasts: a client that connects and sends nothing for the 5 s read timeout, one that
+// never reads its answer for the 5 s write timeout once the socket buffers are full, an idle
+// keep-alive connection (as Prometheus keeps between scrapes) for 5 s. So stalled clients, up
+// to 7 at once, delay the others by at most those timeouts, never forever.
 
 struct ServeOptions {
     std::vector<std::string> pids;
@@ -134,6 +129,13 @@ int run_serve(const ServeOptions& opts) {
     ServeSampler sampler(so);  // resolves the PIDs: a missing one exits 3 here
     const std::string what = sampler.describe();
 
+    LatestExposition latest;
+    HttpRoutes routes;
+    routes.metrics = [&latest] { return latest.get(); };
+    routes.index_html = index_page(what, interval_ms);
+    routes.healthy_text = "memsnap serve is Healthy.\n";
+    std::unique_ptr<HttpServer> server = load_http_server(HttpServerOptions{}, routes);
+
     // SIGINT and SIGTERM are taken by sigwait() below, in this thread only: blocked before any
     // thread starts, so every thread inherits the mask.
     sigset_t stop_signals;
@@ -143,29 +145,8 @@ int run_serve(const ServeOptions& opts) {
     sigset_t old_mask;
     ::pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
 
-    LatestExposition latest;
-    httplib::Server server;
-    server.new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
-    server.set_read_timeout(kReadTimeoutSec, 0);
-    server.set_write_timeout(kWriteTimeoutSec, 0);
-    server.set_keep_alive_timeout(kKeepAliveSec);
-    server.set_payload_max_length(kMaxRequestBody);
-    server.Get("/metrics", [&latest](const httplib::Request&, httplib::Response& res) {
-        std::shared_ptr<const std::string> text = latest.get();
-        res.set_content(*text, "text/plain; version=0.0.4; charset=utf-8");
-    });
-    const std::string page = index_page(what, interval_ms);
-    server.Get("/", [&page](const httplib::Request&, httplib::Response& res) {
-        res.set_content(page, "text/html; charset=utf-8");
-    });
-    server.Get("/-/healthy", [](const httplib::Request&, httplib::Response& res) {
-        res.set_content("memsnap serve is Healthy.\n", "text/plain; charset=utf-8");
-    });
-
-    int port = address.port;
-    bool bound = port == 0 ? (port = server.bind_to_any_port(address.host)) > 0
-                           : server.bind_to_port(address.host, port);
-    if (!bound) {
+    const int port = server->bind(address.host, address.port);
+    if (port <= 0) {
         ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
         throw Error(ErrorKind::Io, fmt::format("cannot listen on {}: {}", opts.listen,
                                                bind_failure_reason(address)));
@@ -200,13 +181,13 @@ int run_serve(const ServeOptions& opts) {
     });
     std::atomic<bool> listen_failed = false;
     std::thread http([&] {
-        if (!server.listen_after_bind()) {
+        if (!server->listen()) {
             listen_failed = true;
             ::kill(::getpid(), SIGTERM);  // wakes sigwait below
         }
     });
     // stop() only stops a server that runs: wait for it to have started.
-    while (!server.is_running() && !listen_failed)
+    while (!server->running() && !listen_failed)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     std::fprintf(stderr, "memsnap serve: listening on http://%s/ (metrics at /metrics), %s every %s\n",
                  display_address(address, port).c_str(), what.c_str(), opts.interval.c_str());
@@ -214,7 +195,7 @@ int run_serve(const ServeOptions& opts) {
     int sig = 0;
     while (::sigwait(&stop_signals, &sig) != 0) {
     }
-    server.stop();
+    server->stop();
     http.join();
     {
         std::lock_guard<std::mutex> lock(mutex);

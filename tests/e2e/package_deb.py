@@ -21,6 +21,8 @@ VERSION = os.environ.get("MEMSNAP_VERSION", "")
 # What a user of the package finds where, and the mode dpkg gives it.
 EXPECTED = {
     "./usr/bin/memsnap": "-rwxr-xr-x",
+    # serve's HTTP plugin (src/cli/http_server.h), private to memsnap.
+    "./usr/lib/memsnap/memsnap-http.so": "-rw-r--r--",
     "./usr/share/man/man1/memsnap.1.gz": "-rw-r--r--",
     "./usr/share/bash-completion/completions/memsnap": "-rw-r--r--",
     "./usr/share/zsh/vendor-completions/_memsnap": "-rw-r--r--",
@@ -85,8 +87,9 @@ class DebianPackage(unittest.TestCase):
         depends = self.field("Depends")
         root = tempfile.mkdtemp(dir=self.out)
         run(["dpkg-deb", "-x", self.deb, root])
-        needed = re.findall(r"NEEDED\s+(\S+)",
-                            run(["objdump", "-p", os.path.join(root, "usr/bin/memsnap")]))
+        needed = []
+        for elf in ("usr/bin/memsnap", "usr/lib/memsnap/memsnap-http.so"):
+            needed += re.findall(r"NEEDED\s+(\S+)", run(["objdump", "-p", os.path.join(root, elf)]))
         self.assertTrue(needed, "a dynamically linked binary needs at least libc")
         for lib in needed:
             # dpkg -S names the package that ships the library, independently of dpkg-shlibdeps.
@@ -109,6 +112,16 @@ class DebianPackage(unittest.TestCase):
         run(["dpkg-deb", "-x", self.deb, root])
         out = run([os.path.join(root, "usr/bin/memsnap"), "--version"])
         self.assertEqual(out.strip(), VERSION)
+        # serve finds its plugin beside the binary's root (../lib/memsnap/), wherever that is.
+        serve = subprocess.Popen([os.path.join(root, "usr/bin/memsnap"), "serve", "self",
+                                  "--listen", "127.0.0.1:0"], stderr=subprocess.PIPE, text=True)
+        try:
+            line = serve.stderr.readline()
+        finally:
+            serve.terminate()
+            serve.wait(timeout=30)
+        self.assertIn("listening on http://127.0.0.1:", line)
+        self.assertEqual(serve.returncode, 0)
         with gzip.open(os.path.join(root, "usr/share/man/man1/memsnap.1.gz"), "rt") as f:
             with open(os.path.join(ROOT, "man", "memsnap.1")) as src:
                 self.assertEqual(f.read(), src.read(), "the man page is the source's, compressed")

@@ -15,6 +15,7 @@ CMAKE = os.environ.get("MEMSNAP_CMAKE", "cmake")
 
 INSTALLED = {
     "bin/memsnap": None,
+    "lib/memsnap/memsnap-http.so": None,  # serve's HTTP plugin
     "share/man/man1/memsnap.1": "man/memsnap.1",
     "share/bash-completion/completions/memsnap": "completions/memsnap.bash",
     "share/zsh/site-functions/_memsnap": "completions/_memsnap",
@@ -53,6 +54,15 @@ class Install(unittest.TestCase):
                            text=True, timeout=60)
         self.assertEqual((r.returncode, r.stderr), (0, ""))
         self.assertTrue(r.stdout.startswith("pid,name,category,"))
+        # serve loads its plugin from the install, not from the build tree.
+        serve = subprocess.Popen([binary, "serve", "self", "--listen", "127.0.0.1:0"],
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            line = serve.stderr.readline()
+        finally:
+            serve.terminate()
+            serve.wait(timeout=30)
+        self.assertIn("listening on http://127.0.0.1:", line)
 
     def test_bash_completion_loads_on_demand(self):
         # bash-completion looks up completions/<command> under $XDG_DATA_DIRS the first time

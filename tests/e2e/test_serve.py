@@ -152,6 +152,15 @@ class Prometheus:
             raise AssertionError(f"query {promql!r}: {status} {body}")
         return [(r["metric"], float(r["value"][1])) for r in json.loads(body)["data"]["result"]]
 
+    def query_range(self, promql, start, end, step=1):
+        """[(labels, [(t, value), ...])] of `promql` from `start` to `end` (Unix seconds)."""
+        args = urllib.parse.urlencode({"query": promql, "start": start, "end": end, "step": step})
+        status, body = http_get(self.url + "api/v1/query_range?" + args)
+        if status != 200:
+            raise AssertionError(f"query_range {promql!r}: {status} {body}")
+        return [(r["metric"], [(float(t), float(v)) for t, v in r["values"]])
+                for r in json.loads(body)["data"]["result"]]
+
     def value(self, promql):
         """The one value of `promql`, or None when the result is empty."""
         result = self.query(promql)
@@ -216,7 +225,7 @@ class RealPrometheus(unittest.TestCase):
         # served once (their arenas exist; measured before this warm-up, RSS rose ~330 kB each
         # time Prometheus's keep-alive reconnect reached a new thread, and stopped after 8).
         warm_every_pool_thread(serve.port)
-        time.sleep(2)
+        time.sleep(6)  # and some samples before the leak, for the recorded rule test below
         rss = [(time.time() - started, vm_rss_kb(serve.pid))]
         baseline_time = time.time()
         # The leak: 6 x 8 MiB of malloc'd, touched memory, one step every 2 s.
@@ -277,9 +286,85 @@ class RealPrometheus(unittest.TestCase):
         own_rise = prom.value(f"max_over_time({own}[{since}]) - {own} offset {since}")
         self.assertIsNotNone(own_rise)
         self.assertLessEqual(own_rise, bound_kb * 1024)
+        self.recorded_series_fire_the_shipped_rule(prom, tmp, pid, started)
         print(f"\nexporter RSS kB {[kb for _, kb in rss]}")
         print(f"exporter RSS {baseline} -> peak {peak} kB over {len(rss)} s, payload "
               f"{payload} bytes, {scrapes:.0f} scrapes; memsnap's own row rose {own_rise / 1024:.0f} kB")
+
+    def recorded_series_fire_the_shipped_rule(self, prom, tmp, pid, started):
+        """The rule shipped in contrib/ fires on what this Prometheus recorded: memhog's six group
+        series (1 s apart), their clock stretched so that the minute spans the rule's hour, the
+        values untouched. Expected: one MemsnapLeak, for native; its value, the floor's rise, is
+        worked out here from the same values as PromQL does (min over each window)."""
+        recorded = prom.query_range(f'memsnap_group_pss_with_swap_bytes{{pid="{pid}"}}',
+                                    started, time.time())
+        self.assertEqual(len(recorded), 6, [m for m, _ in recorded])
+        n = min(len(v) for _, v in recorded)
+        series = [(dict(m, __name__="memsnap_group_pss_with_swap_bytes"), [x for _, x in v[-n:]])
+                  for m, v in recorded]
+        step = stretched_interval(n)
+        end = (n - 1) * step
+        native = next(vals for m, vals in series if m["group"] == "native")
+        times = [i * step for i in range(n)]
+
+        def floor(lo, hi):
+            return min(v for t, v in zip(times, native) if lo <= t <= hi)
+
+        # The shape the rule needs: flat before the leak in the hour's first windows, done by the
+        # last ten minutes of the two last evaluations (else this is a test of timing, not rules).
+        leak_start = next(i for i, v in enumerate(native) if v > native[0] + MIB)
+        self.assertGreater(times[leak_start], 5 * 60 + step, f"leak started at sample {leak_start}")
+        self.assertLess(times[native.index(max(native))], end - 20 * 60)
+        rise = floor(end - 600, end) - floor(end - 3600, end - 3000)
+        self.assertGreater(rise, 40 * MIB)
+        labels = next(dict(m) for m, _ in series if m["group"] == "native")
+        del labels["__name__"]
+        text = recorded_rule_test(series, step)
+        exp = ", ".join(f'{k}: "{v}"' for k, v in sorted(labels.items()))
+        text += (f"    alert_rule_test:\n      - eval_time: {end}s\n        alertname: MemsnapLeak\n"
+                 f"        exp_alerts:\n          - exp_labels: {{severity: warning, {exp}}}\n"
+                 f"            exp_annotations:\n"
+                 f"              summary: \"memhog ({pid}): native grew {humanize1024(rise)}B in an hour and stayed up\"\n"
+                 f"              description: \"memsnap's leak rule: the native group's floor rose past its threshold and kept rising. `memsnap watch {pid}` then `memsnap diff` tells where.\"\n")
+        shutil.copy(os.path.join(CONTRIB, "prometheus", "memsnap-rules.yml"), tmp)
+        test_file = os.path.join(tmp, "recorded.test.yml")
+        with open(test_file, "w") as f:
+            f.write(text)
+        r = subprocess.run(["promtool", "test", "rules", test_file], capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr + "\n" + text[:2000])
+
+
+def humanize1024(v):
+    """Prometheus's template function humanize1024 (Go: %.4g and a binary prefix)."""
+    prefix = ""
+    if abs(v) > 1:
+        for p in ["ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"]:
+            if abs(v) < 1024:
+                break
+            prefix, v = p, v / 1024
+    return f"{v:.4g}{prefix}"
+
+
+def stretched_interval(n, span=65 * 60):
+    """Seconds between samples so that `n` samples span at least `span`, and no sample falls on
+    a window edge of the rule (10, 50 and 60 minutes before the last sample)."""
+    step = -(-span // (n - 1))
+    while any(edge % step == 0 for edge in (600, 3000, 3600)):
+        step += 1
+    return step
+
+
+def recorded_rule_test(series, step):
+    """A promtool test file: `series` [(labels, values)] one sample every `step` seconds, the
+    alerts expected at the last sample added by the caller."""
+    lines = ["rule_files:", "  - memsnap-rules.yml", "evaluation_interval: 1m", "tests:",
+             f"  - interval: {step}s", "    input_series:"]
+    for labels, values in series:
+        selector = "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()) if k != "__name__") + "}"
+        lines.append(f"      - series: '{labels['__name__']}{selector}'")
+        lines.append(f"        values: '{' '.join(repr(v) for v in values)}'")
+    return "\n".join(lines) + "\n"
 
 
 class ServeHttp(unittest.TestCase):
