@@ -94,7 +94,10 @@ class MemSmapsLive(unittest.TestCase):
         self.assertEqual(file_rows[0]["category"], "file_other")
         self.assertEqual(file_rows[0]["pss"], 4 * 1024)  # 4 MiB touched, mapped by memhog only
         total_pss = sum(k["pss"] for k in kernel)
-        self.assertTrue(within(summary["summary"]["pss"], total_pss), (summary["summary"], total_pss))
+        # Pss of the pages memhog shares (libc's) moves when a process sharing them starts or
+        # exits between the two reads (other tests run beside this one): 1 %, or 256 kB.
+        self.assertLessEqual(abs(summary["summary"]["pss"] - total_pss), max(0.01 * total_pss, 256),
+                             (summary["summary"], total_pss))
         self.assertEqual(summary["summary"]["count"], len(kernel))
         self.assertEqual(summary["summary"]["pss_total"],
                          summary["summary"]["pss"] + summary["summary"]["swap_pss"])
