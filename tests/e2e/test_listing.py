@@ -362,6 +362,9 @@ class Jobs(unittest.TestCase):
         cls.tree = os.path.join(cls.tmp, "proc")
         os.makedirs(cls.tree)
         shutil.copy("/proc/meminfo", cls.tree)
+        # At least 24 processes to spread over the workers, on a machine (a CI container) that
+        # runs few: sleepers, copied with the rest and stopped once the tree is written.
+        sleepers = [subprocess.Popen(["sleep", "120"]) for _ in range(24)]
         for d in os.listdir("/proc"):
             if not d.isdigit():
                 continue
@@ -376,6 +379,9 @@ class Jobs(unittest.TestCase):
             for name, data in files.items():
                 with open(os.path.join(cls.tree, d, name), "wb") as f:
                     f.write(data)
+        for p in sleepers:
+            p.kill()
+            p.wait()
         for pid in ("2", "4242", "4343", "4444"):
             shutil.rmtree(os.path.join(cls.tree, pid), ignore_errors=True)
             shutil.copytree(os.path.join(TREE, pid), os.path.join(cls.tree, pid))
