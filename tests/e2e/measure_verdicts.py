@@ -84,20 +84,21 @@ def runtime_delta(command, index=0):
     return act
 
 
-def node_js(mib):
+def node_delta(command, field):
+    """node's own count: process.memoryUsage()[field] before and after `command` (bytes)."""
     def act(node):
         m0 = node.cmd("mem")
-        m1 = node.cmd(f"js {mib}")
-        return (m1["heapTotal"] - m0["heapTotal"]) / 1024
+        m1 = node.cmd(command)
+        return (m1[field] - m0[field]) / 1024
     return act
+
+
+def node_js(mib):
+    return node_delta(f"js {mib}", "heapTotal")
 
 
 def node_buf(mib):
-    def act(node):
-        m0 = node.cmd("mem")
-        m1 = node.cmd(f"buf64k {mib}")
-        return (m1["arrayBuffers"] - m0["arrayBuffers"]) / 1024
-    return act
+    return node_delta(f"buf64k {mib}", "arrayBuffers")
 
 
 def spike(hog):
