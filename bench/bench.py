@@ -381,6 +381,7 @@ def main():
     rows += ratio_rows(f"every process (~{nprocs})", [rollup, listing_1, listing, smem_all],
                        rollup, {"memsnap --mem": "<= 1.20x"})
 
+    watch_rows = []
     extra = 20 if smoke else 1000
     print(f"  every process, with {extra} more (sleep)...", flush=True)
     sleepers = []
@@ -402,6 +403,35 @@ def main():
             measure([floor, one, many], reps, slow_reps)
             rows += ratio_rows(f"every process (~{nprocs}, {extra} sleep)", [floor, one, many],
                                floor, {f"memsnap --mem{flag}": target})
+        # 4. watch of every process (issues 19, 20): CPU per tick against one cat of every
+        # smaps_rollup. A run of N ticks minus a run of 1 tick, over N - 1: the steady ticks
+        # (the first tick reads every process in full: its cost is the 1-tick run's).
+        print("  watch --all, CPU per tick...", flush=True)
+        n = 3 if smoke else 11
+        floor = Cmd("cat /proc/*/smaps_rollup", "cat /proc/*/smaps_rollup > /dev/null 2>&1",
+                    shell=True, ok_codes=(0, 1))
+        variants = (("--light", " --light"), ("default (full when moved 1 MiB, every 60 ticks)", ""),
+                    ("--full-every 1", " --full-every 1"))
+        runs = []
+        for label, flags in variants:
+            for count in (1, n):
+                runs.append(Cmd(f"watch --all{flags} --count {count}",
+                                f"'{memsnap}' watch --all{flags} --interval 10ms --count {count} "
+                                "-o /dev/null", shell=True, ours=True))
+        measure([floor, *runs], max(1, reps // 2), 0)
+        fc = min(floor.cpu)
+        watch_rows.append(f"| `cat /proc/*/smaps_rollup` (~{nprocs} processes) | {fc * 1000:.1f} ms | "
+                          "1.00x | |")
+        for i, (label, flags) in enumerate(variants):
+            one, many_ticks = runs[2 * i], runs[2 * i + 1]
+            per_tick = (min(many_ticks.cpu) - min(one.cpu)) / (n - 1)
+            target = "<= 1.00x" if flags == "" else ""
+            verdict = (" (met)" if per_tick <= fc else " (NOT met)") if target else ""
+            watch_rows.append(f"| `memsnap watch --all{flags}` {label}: per steady tick | "
+                              f"{per_tick * 1000:.1f} ms | {per_tick / fc:.2f}x | {target}{verdict} |")
+            if flags == "":
+                watch_rows.append(f"| `memsnap watch --all` first tick (every process in full) | "
+                                  f"{min(one.cpu) * 1000:.1f} ms | {min(one.cpu) / fc:.2f}x | |")
     finally:
         for p in sleepers:
             p.kill()
@@ -464,6 +494,14 @@ def main():
         "| process | command | min s | median s | ratio (min) | ratio (paired) | cpu | target |",
         "|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "## watch of every process: CPU per tick (with the sleepers above)",
+        "",
+        "user+system CPU, min over the repetitions; a steady tick is (N ticks - 1 tick) / (N - 1).",
+        "",
+        "| command | CPU | ratio to cat | target |",
+        "|---|---|---|---|",
+        *watch_rows,
         "",
         "## Parsing a captured smaps file (one core)",
         "",

@@ -30,7 +30,7 @@ _memsnap() {
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"
     local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
-    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --rules --no-infer --mappings --plot --help"
+    local opts_watch="--interval --count --duration -o --output --format --light --event --threshold --js-heap --proc-root --rules --no-infer --mappings --plot --all --name --user --cgroup --children --full-every --jobs --help"
     local opts_capture="--all -o --output -z --gzip --light --proc-root --help"
     local opts_serve="--listen --web.listen-address --interval --name --all --categories --proc-root --rules --no-infer --help"
     local opts_top="--mem --mem-smaps --version $opts_mem"
@@ -65,7 +65,7 @@ _memsnap() {
         --sort) COMPREPLY=($(compgen -W "pss rss uss swap native js fd threads" -- "$cur")); return ;;
         --rules) COMPREPLY=($(compgen -W "memsnap hidumper dumpsys" -- "$cur")); return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
-        --top | --count | --time | --pid | --name | --jobs) return ;;
+        --top | --count | --time | --pid | --name | --jobs | --cgroup | --full-every) return ;;
         --listen | --web.listen-address) COMPREPLY=($(compgen -W "127.0.0.1:9400 [::1]:9400" -- "$cur")); return ;;
         --interval | --duration) COMPREPLY=($(compgen -W "100ms 500ms 1s 5s 1m 10m" -- "$cur")); return ;;
         --event) COMPREPLY=($(compgen -W "hiappevent" -- "$cur")); return ;;

@@ -108,6 +108,13 @@ complete -c memsnap -n "__fish_seen_subcommand_from watch" -l proc-root -x -a '(
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l no-infer -d 'Name rules only: no attribution by mapping shape'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l mappings -d 'Store every mapping in each sample, for diff'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l all -d 'Every process, in one stream'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l name -x -d 'Every process whose comm matches this regex'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l user -x -a '(__fish_complete_users)' -d 'Every process of this user'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l cgroup -x -d 'Every process in this cgroup or below'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l children -d 'Also every descendant of those selected'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l full-every -x -d 'Read each in full at least every N ticks'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l jobs -x -d 'Threads reading the processes'
 
 # capture PID... | --all
 complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a capture -d 'The files memsnap reads, into one tarball'

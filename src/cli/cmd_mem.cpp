@@ -15,7 +15,6 @@
 #include "procfs/process_list.h"
 #include "formats/terminal_text.h"
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -45,19 +44,6 @@ struct MemOptions {
     bool no_infer = false;
     RuleSetId rules = RuleSetId::Memsnap;
 };
-
-// The uid of --user NAME|UID.
-uint32_t resolve_user(const std::string& user) {
-    uint32_t uid = 0;
-    auto [ptr, ec] = std::from_chars(user.data(), user.data() + user.size(), uid);
-    if (ec == std::errc() && ptr == user.data() + user.size()) return uid;
-    passwd pw{};
-    passwd* found = nullptr;
-    std::vector<char> buf(16384);
-    if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr)
-        throw Error(ErrorKind::Usage, "no user named '" + user + "'");
-    return static_cast<uint32_t>(found->pw_uid);
-}
 
 // --time: "2026-12-01T10:00:00Z" (optional .mmm before the Z) or "@SECONDS", in Unix ms.
 int64_t parse_time_option(const std::string& text) {

@@ -31,6 +31,7 @@
 #include "procfs/collect.h"
 #include "formats/terminal_text.h"
 #include "render/series_chart.h"
+#include "cli/watch_many.h"
 
 namespace memsnap {
 namespace {
@@ -292,6 +293,80 @@ int run_watch(const WatchOptions& opts) {
     return code;
 }
 
+// The options of a many-process watch that `watch PID` does not take.
+struct WatchManyArgs {
+    std::vector<std::string> pids;
+    bool all = false;
+    std::string name, user, cgroup;
+    bool children = false;
+    int64_t full_every = 60;
+    unsigned jobs = 0;
+    CLI::Option* full_every_option = nullptr;
+    CLI::Option* jobs_option = nullptr;
+};
+
+void add_watch_many_options(CLI::App& cmd, WatchManyArgs& m) {
+    cmd.add_flag("--all", m.all, "Every process, in one stream (one line per process per tick)");
+    cmd.add_option("--name", m.name,
+                   "Every process whose comm matches this extended regex (as pgrep), looked up "
+                   "at each tick")
+        ->type_name("PATTERN");
+    cmd.add_option("--user", m.user, "Every process of this user (name or UID)")->type_name("USER");
+    cmd.add_option("--cgroup", m.cgroup,
+                   "Every process in this cgroup or below it (as /proc/PID/cgroup names it)")
+        ->type_name("PATH");
+    cmd.add_flag("--children", m.children, "Also every descendant of the processes selected");
+    m.full_every_option =
+        cmd.add_option("--full-every", m.full_every,
+                       "Many processes: read full smaps of each at least every N ticks "
+                       "(default 60; also when its Pss moved 1 MiB since its last full read)")
+            ->check(CLI::PositiveNumber)
+            ->type_name("N");
+    m.jobs_option = cmd.add_option("--jobs", m.jobs,
+                                   "Many processes: threads reading them (default: the online CPUs)")
+                        ->type_name("N");
+}
+
+bool watches_many(const WatchManyArgs& m) {
+    return m.pids.size() > 1 || m.all || !m.name.empty() || !m.user.empty() ||
+           !m.cgroup.empty() || m.children;
+}
+
+WatchManyOptions watch_many_options(const WatchOptions& o, const WatchManyArgs& m) {
+    auto refuse = [](const char* what) {
+        throw Error(ErrorKind::Usage, std::string(what) +
+                                          " applies to watch PID; a stream of many processes "
+                                          "is NDJSON of whole snapshots (memsnap diff judges it)");
+    };
+    if (o.format != "ndjson") refuse("--format csv");
+    if (o.mappings) refuse("--mappings");
+    if (!o.event.empty()) refuse("--event");
+    if (!o.plot.empty()) refuse("--plot");
+    if (!o.thresholds.empty()) refuse("--threshold");
+    if (o.js_heap != "auto") refuse("--js-heap");
+    WatchManyOptions w;
+    w.pids = m.pids;
+    w.filter.all = m.all;
+    w.filter.name_pattern = m.name;
+    if (!m.user.empty()) w.filter.uid = resolve_user(m.user);
+    w.filter.cgroup = m.cgroup;
+    w.filter.children = m.children;
+    w.proc_root = o.proc_root;
+    w.interval_ms = parse_duration_ms(o.interval);
+    if (w.interval_ms < 10) throw Error(ErrorKind::Usage, "--interval must be at least 10ms");
+    if (o.count == 0 || o.count < -1) throw Error(ErrorKind::Usage, "--count must be a positive number");
+    w.count = o.count;
+    w.duration_ms = o.duration.empty() ? -1 : parse_duration_ms(o.duration);
+    if (w.duration_ms == 0) throw Error(ErrorKind::Usage, "--duration must be positive");
+    w.output = o.output;
+    w.light = o.light;
+    w.infer = !o.no_infer;
+    w.rules = o.rules;
+    w.full_every = m.full_every;
+    w.jobs = m.jobs;
+    return w;
+}
+
 }  // namespace
 
 int64_t parse_duration_ms(std::string_view text) {
@@ -314,8 +389,12 @@ int64_t parse_duration_ms(std::string_view text) {
 
 void register_watch_command(CLI::App& app, int& exit_code) {
     auto opts = std::make_shared<WatchOptions>();
+    auto many = std::make_shared<WatchManyArgs>();
     CLI::App* cmd = app.add_subcommand("watch", "Timed snapshots of a process, streamed as NDJSON or CSV");
-    cmd->add_option("pid", opts->pid, "PID, 'self', or a process name")->required()->type_name("PID");
+    cmd->add_option("pid", many->pids,
+                    "PID, 'self', or a process name; several PIDs: one stream of them all")
+        ->type_name("PID");
+    add_watch_many_options(*cmd, *many);
     cmd->add_option("--interval", opts->interval, "Time between samples (default 1s; at least 10ms)")
         ->type_name("DURATION");
     auto* count = cmd->add_option("--count", opts->count, "Stop after N samples")
@@ -360,7 +439,21 @@ void register_watch_command(CLI::App& app, int& exit_code) {
         "SIGTERM: the last line is complete and a summary goes to stderr. Exit 1 when a group\n"
         "crossed its threshold (first sample against any later one) during the watch, else 0;\n"
         "exit 3 when the process exits or its PID is reused by another process.");
-    cmd->callback([opts, &exit_code] { exit_code = run_watch(*opts); });
+    cmd->callback([opts, many, &exit_code] {
+        if (!watches_many(*many)) {
+            if (many->pids.empty())
+                throw Error(ErrorKind::Usage,
+                            "watch needs a PID (or several, or --all, --name, --user, --cgroup)");
+            if (many->full_every_option->count() > 0 || many->jobs_option->count() > 0)
+                throw Error(ErrorKind::Usage,
+                            "--full-every and --jobs apply to a watch of many processes (several "
+                            "PIDs, --all, --name, --user, --cgroup)");
+            opts->pid = many->pids.front();
+            exit_code = run_watch(*opts);
+            return;
+        }
+        exit_code = run_watch_many(watch_many_options(*opts, *many));
+    });
 }
 
 }  // namespace memsnap

@@ -1,14 +1,29 @@
 #include "cli/common.h"
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <charconv>
 #include <map>
+#include <vector>
 
 namespace memsnap {
+
+uint32_t resolve_user(const std::string& user) {
+    uint32_t uid = 0;
+    auto [ptr, ec] = std::from_chars(user.data(), user.data() + user.size(), uid);
+    if (ec == std::errc() && ptr == user.data() + user.size()) return uid;
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+        throw Error(ErrorKind::Usage, "no user named '" + user + "'");
+    return static_cast<uint32_t>(found->pw_uid);
+}
 
 int exit_code_for(ErrorKind kind) {
     switch (kind) {

@@ -1,6 +1,7 @@
 #pragma once
 // What every subcommand shares: the options common to all, exit codes, output helpers.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,9 @@ enum ExitCode : int {
 };
 
 int exit_code_for(ErrorKind kind);
+
+// The uid of --user NAME|UID (a number is taken as it is); Error(Usage) for an unknown name.
+uint32_t resolve_user(const std::string& user);
 
 struct CommonOptions {
     std::string proc_root = "/proc";

@@ -14,6 +14,7 @@
 #include "procfs/collect.h"
 #include "procfs/file.h"
 #include "procfs/meminfo.h"
+#include "procfs/parallel_read.h"
 #include "procfs/process.h"
 #include "procfs/status.h"
 
@@ -227,33 +228,14 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
     list.rules = options.rules;
     const std::vector<int64_t> pids = list_pids(root);
     std::vector<ProcessResult> results(pids.size());
-    // No more threads than processes; a tarball streams its members in archive order, which
-    // threads would break into many re-reads of the archive.
-    unsigned jobs = listing_jobs(options.jobs);
-    if (!root.source().reads_in_parallel()) jobs = 1;
-    jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(pids.size(), 1)));
+    const unsigned jobs = parallel_read_jobs(root, pids.size(), options.jobs);
     std::vector<CategoryTotals> totals(jobs);
-    // Each worker takes the next PID (processes differ a thousandfold in size, so fixed shares
-    // would leave one thread with the big ones) and reads it with its own buffers; results land
-    // in the PID's slot, so the list is in PID order whatever order they finish in.
-    std::atomic<std::size_t> next{0};
-    auto work = [&](unsigned w, SmapsReader& own_reader) {
-        for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < pids.size();)
-            results[i] = read_process(root, pids[i], own_reader, options, totals[w]);
-    };
-    {
-        std::vector<SmapsReader> readers(jobs - 1);
-        std::vector<std::jthread> threads;
-        threads.reserve(jobs - 1);
-        for (unsigned w = 1; w < jobs; ++w) {
-            try {
-                threads.emplace_back(work, w, std::ref(readers[w - 1]));
-            } catch (const std::system_error&) {
-                break;  // no more threads to be had (RLIMIT_NPROC): those started do the work
-            }
-        }
-        work(0, reader);
-    }  // the jthreads join here
+    // Results land in the PID's slot, so the list is in PID order whatever order they finish in.
+    std::vector<SmapsReader> readers(jobs - 1);  // worker 0, the caller, reads with `reader`
+    read_in_parallel(pids.size(), jobs, [&](std::size_t i, unsigned w) {
+        SmapsReader& own = w == 0 ? reader : readers[w - 1];
+        results[i] = read_process(root, pids[i], own, options, totals[w]);
+    });
     for (ProcessResult& r : results) {
         if (r.failure) std::rethrow_exception(r.failure);
         switch (r.outcome) {

@@ -145,6 +145,10 @@ ProcessStat parse_stat(std::string_view text, std::string_view display_name) {
         if (field == 3) {
             if (tok.size() != 1) malformed(display_name, 1, "bad state field");
             st.state = tok[0];
+        } else if (field == 4) {
+            auto [p2, ec2] = std::from_chars(tok.data(), tok.data() + tok.size(), st.ppid);
+            if (ec2 != std::errc() || p2 != tok.data() + tok.size())
+                malformed(display_name, 1, "bad ppid (field 4)");
         } else if (field == 9) {
             auto [p2, ec2] = std::from_chars(tok.data(), tok.data() + tok.size(), st.flags);
             if (ec2 != std::errc() || p2 != tok.data() + tok.size())

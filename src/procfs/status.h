@@ -22,6 +22,7 @@ struct ProcessStat {
     int64_t pid = 0;
     std::string comm;
     char state = '?';        // R, S, D, Z (zombie), X (dead), ...
+    int64_t ppid = 0;        // field 4: the parent's PID (watch --children walks it)
     uint64_t flags = 0;      // field 9: the kernel's PF_* flags of the main thread
     uint64_t starttime = 0;  // field 22, clock ticks after boot
 

@@ -68,6 +68,7 @@ TEST_CASE("stat: comm with spaces and parentheses, state, flags, starttime") {
     CHECK(st.pid == 123);
     CHECK(st.comm == "a (b) c");
     CHECK(st.state == 'S');
+    CHECK(st.ppid == 1);
     CHECK(st.flags == 4194560);
     CHECK(st.starttime == 987654);
     CHECK_FALSE(st.exiting());
@@ -86,6 +87,9 @@ TEST_CASE("malformed stat") {
     CHECK(error_of([] {
               parse_stat("1 (c) S 1 1 1 0 -1 x 0 0 0 0 0 0 0 0 20 0 1 0 5 1 1\n", "stat");
           }) == "stat:1: bad flags (field 9)");
+    CHECK(error_of([] {
+              parse_stat("1 (c) S x 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 1 1\n", "stat");
+          }) == "stat:1: bad ppid (field 4)");
 }
 
 TEST_CASE("meminfo") {

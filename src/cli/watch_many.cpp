@@ -1,0 +1,320 @@
+#include "cli/watch_many.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <exception>
+#include <fmt/format.h>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "cli/common.h"
+#include "formats/process_stream.h"
+#include "formats/terminal_text.h"
+#include "model/error.h"
+#include "procfs/collect.h"
+#include "procfs/file.h"
+#include "procfs/meminfo.h"
+#include "procfs/parallel_read.h"
+#include "procfs/process_list.h"
+
+namespace memsnap {
+namespace {
+
+volatile std::sig_atomic_t g_stop_signal = 0;
+void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+int64_t monotonic_ms() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Sleeps until the monotonic time `deadline_ms`; false when a stop signal came first.
+bool sleep_until(int64_t deadline_ms) {
+    timespec ts{};
+    ts.tv_sec = deadline_ms / 1000;
+    ts.tv_nsec = (deadline_ms % 1000) * 1000000;
+    while (g_stop_signal == 0) {
+        int rc = ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+        if (rc != EINTR) return g_stop_signal == 0;
+    }
+    return false;
+}
+
+// The stream's output: standard output or a file appended to (as `watch PID -o` opens it: a
+// symlink refused, a torn last line ended first). Every line is one write(2), retried when short.
+class StreamOutput {
+  public:
+    explicit StreamOutput(const std::string& path) {
+        if (path.empty()) return;
+        const int flags = O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
+        fd_ = ::open(path.c_str(), O_RDWR | flags, 0644);
+        if (fd_ < 0 && errno == EACCES) fd_ = ::open(path.c_str(), O_WRONLY | flags, 0644);
+        if (fd_ < 0 && errno == ELOOP)
+            throw Error(ErrorKind::Io, "cannot open " + path + ": a symbolic link (never followed)");
+        if (fd_ < 0) throw file_error_from_errno(errno, "cannot open", path);
+        owned_ = true;
+        name_ = path;
+        struct stat st {};
+        char last = '\n';
+        if (::fstat(fd_, &st) == 0 && st.st_size > 0 &&
+            ::pread(fd_, &last, 1, st.st_size - 1) == 1 && last != '\n')
+            write("\n");
+    }
+    ~StreamOutput() {
+        if (owned_) ::close(fd_);
+    }
+    StreamOutput(const StreamOutput&) = delete;
+    StreamOutput& operator=(const StreamOutput&) = delete;
+
+    // False when a stop signal interrupted a blocked write or the reader went away (EPIPE).
+    bool write(const std::string& text) {
+        const char* p = text.data();
+        std::size_t left = text.size();
+        while (left > 0) {
+            ssize_t n = ::write(fd_, p, left);
+            if (n < 0) {
+                if (errno == EINTR && g_stop_signal == 0) continue;
+                if (errno == EINTR) return false;
+                if (errno == EPIPE) {
+                    g_stop_signal = SIGPIPE;
+                    return false;
+                }
+                throw Error(ErrorKind::Io, "cannot write " + name_ + ": " + std::strerror(errno));
+            }
+            p += n;
+            left -= static_cast<std::size_t>(n);
+        }
+        return true;
+    }
+
+  private:
+    int fd_ = STDOUT_FILENO;
+    bool owned_ = false;
+    std::string name_ = "standard output";
+};
+
+struct Key {
+    int64_t pid = 0;
+    uint64_t starttime = 0;
+    auto operator<=>(const Key&) const = default;
+};
+
+// A process of the stream, from its first line to its gone line.
+struct Tracked {
+    std::string name;
+    int64_t last_full_tick = -1;  // -1: never read in full
+    uint64_t last_full_total = 0;  // Pss + SwapPss at that read, kB
+};
+
+// What reading one chosen process gave this tick.
+struct ReadOutcome {
+    std::optional<Snapshot> snapshot;
+    bool full = false;
+    std::optional<ErrorKind> error;
+    std::string message;
+    std::exception_ptr failure;  // not an Error (out of memory): rethrown in PID order
+};
+
+uint64_t charged_total(const Snapshot& s) { return s.total().pss + s.total().swap_pss; }
+
+SystemMemory read_system(const ProcRoot& root) {
+    SystemMemory system;
+    try {
+        MemInfo mi = read_meminfo(root);
+        system.total = mi.get("MemTotal").value_or(0);
+        system.free = mi.get("MemFree").value_or(0);
+        system.available = mi.get("MemAvailable").value_or(0);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::NotFound) throw;
+    }
+    return system;
+}
+
+}  // namespace
+
+int run_watch_many(const WatchManyOptions& opts) {
+    if (opts.full_every < 1) throw Error(ErrorKind::Usage, "--full-every must be at least 1");
+    ProcRoot root = open_proc_root(opts.proc_root);
+    ProcessFilter filter = opts.filter;
+    for (const std::string& spec : opts.pids) {
+        const int64_t pid = resolve_process(root, spec);
+        if (std::find(filter.pids.begin(), filter.pids.end(), pid) == filter.pids.end())
+            filter.pids.push_back(pid);
+    }
+    const bool only_named = !filter.all && filter.name_pattern.empty() && !filter.uid &&
+                            filter.cgroup.empty() && !filter.children;
+    ProcessSelector selector(filter);
+    StreamOutput out(opts.output);
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+
+    CollectOptions light;
+    light.light = true;
+    light.resources = false;
+    light.system = false;
+    light.infer = opts.infer;
+    light.rules = opts.rules;
+    CollectOptions full = light;
+    full.light = false;
+    full.resources = true;
+
+    const unsigned jobs = listing_jobs(opts.jobs);
+    SmapsReader reader;
+    std::vector<SmapsReader> spare(jobs - 1);
+    std::map<Key, Tracked> tracked;
+    std::map<int64_t, uint64_t> named_start;  // a named PID's start time, once read: a later
+                                              // process of that PID is not the one named
+    std::map<std::string, uint64_t> skipped;  // reason -> processes skipped (summed over ticks)
+    std::set<int64_t> said;                    // PIDs whose read error was said once
+    uint64_t lines = 0, full_reads = 0, rollup_reads = 0, gone_lines = 0;
+    std::set<Key> followed;  // every process that had a line
+    int code = kExitOk;
+    const int64_t start = monotonic_ms();
+    int64_t ticks = 0;
+    for (int64_t tick = 0;; ++tick) {
+        const std::vector<LiveProcess> live = selector.list(root, opts.jobs);
+        const SystemMemory system = read_system(root);
+        const int64_t now_ms = unix_time_ms();
+        std::vector<const LiveProcess*> chosen;
+        std::vector<char> named;  // of chosen: the process named (not a later one of its PID)
+        for (const LiveProcess& p : live) {
+            if (!p.selected) continue;
+            auto first = named_start.find(p.pid);
+            const bool reused = p.named && first != named_start.end() && first->second != p.starttime;
+            // A named PID now another process's, with nothing else selecting it: not followed.
+            if (reused && only_named) continue;
+            chosen.push_back(&p);
+            named.push_back(p.named && !reused);
+        }
+        std::vector<ReadOutcome> results(chosen.size());
+        read_in_parallel(chosen.size(), parallel_read_jobs(root, chosen.size(), jobs),
+                         [&](std::size_t i, unsigned w) {
+            SmapsReader& own = w == 0 ? reader : spare[w - 1];
+            const LiveProcess& p = *chosen[i];
+            ReadOutcome& r = results[i];
+            try {
+                bool read_full = !opts.light && named[i];
+                if (!read_full) {
+                    Snapshot s = collect_snapshot(root, p.pid, own, light);
+                    auto it = tracked.find(Key{p.pid, s.starttime});  // read-only while reading
+                    if (!opts.light) {
+                        read_full = it == tracked.end() || it->second.last_full_tick < 0 ||
+                                    tick - it->second.last_full_tick >= opts.full_every;
+                        if (!read_full) {
+                            const uint64_t now = charged_total(s), then = it->second.last_full_total;
+                            read_full = (now > then ? now - then : then - now) >= kFullReadBoundKb;
+                        }
+                    }
+                    if (!read_full) r.snapshot = std::move(s);
+                }
+                if (read_full) r.snapshot = collect_snapshot(root, p.pid, own, full);
+                r.full = read_full;
+            } catch (const Error& e) {
+                r.snapshot.reset();
+                r.error = e.kind();
+                r.message = e.what();
+            } catch (...) {
+                r.failure = std::current_exception();
+            }
+        });
+        std::set<Key> present;  // processes of this tick: a line, or still there but unreadable
+        std::optional<Error> first_named_error;
+        for (std::size_t i = 0; i < chosen.size(); ++i) {
+            ReadOutcome& r = results[i];
+            const LiveProcess& p = *chosen[i];
+            if (r.failure) std::rethrow_exception(r.failure);
+            if (r.error) {
+                if (*r.error == ErrorKind::NotFound) continue;  // exiting: gone below
+                present.insert(Key{p.pid, p.starttime});
+                ++skipped[std::string(skip_reason(*r.error))];
+                if (named[i] && !first_named_error) first_named_error.emplace(*r.error, r.message);
+                if (said.insert(p.pid).second && (named[i] || *r.error != ErrorKind::Permission))
+                    print_error(r.message + "; watching the others");
+                continue;
+            }
+            Snapshot& s = *r.snapshot;
+            // Read as another process than the one listed (the PID was reused in between): it
+            // starts its series next tick.
+            if (s.starttime != p.starttime) continue;
+            const Key key{s.pid, s.starttime};
+            s.system = system;
+            if (!out.write(stream_snapshot_line(s, static_cast<uint64_t>(tick)))) break;
+            ++lines;
+            ++(r.full ? full_reads : rollup_reads);
+            Tracked& t = tracked[key];
+            t.name = s.name;
+            if (r.full) {
+                t.last_full_tick = tick;
+                t.last_full_total = charged_total(s);
+            }
+            if (named[i]) named_start.emplace(p.pid, s.starttime);
+            present.insert(key);
+            followed.insert(key);
+        }
+        if (g_stop_signal != 0) break;
+        // Processes followed until now that have no line this tick: gone.
+        for (auto it = tracked.begin(); it != tracked.end();) {
+            if (present.count(it->first)) {
+                ++it;
+                continue;
+            }
+            auto same = std::find_if(live.begin(), live.end(), [&](const LiveProcess& p) {
+                return p.pid == it->first.pid && p.starttime == it->first.starttime;
+            });
+            GoneMarker gone{static_cast<uint64_t>(tick), now_ms, it->first.pid, it->first.starttime,
+                            it->second.name,
+                            same != live.end() && !same->selected ? "not selected" : "exited"};
+            if (!out.write(stream_gone_line(gone))) break;
+            ++gone_lines;
+            it = tracked.erase(it);
+        }
+        ++ticks;
+        if (tick == 0 && only_named && lines == 0) {
+            if (first_named_error) throw *first_named_error;
+            throw Error(ErrorKind::NotFound, "none of the processes named could be read");
+        }
+        if (only_named && tracked.empty() && present.empty()) {
+            print_error(fmt::format("every process named has gone; watch stops after {} ticks", ticks));
+            code = kExitNotFound;
+            break;
+        }
+        if (g_stop_signal != 0) break;
+        if (opts.count > 0 && ticks >= opts.count) break;
+        // Keep the cadence as `watch PID` does: a tick that overran is said, missed ticks skipped.
+        const int64_t now = monotonic_ms();
+        int64_t next = tick + 1;
+        if (start + next * opts.interval_ms < now) {
+            const int64_t missed = (now - start) / opts.interval_ms - tick;
+            print_error(fmt::format("tick {} took longer than the {}ms interval; {} tick(s) skipped",
+                                    tick, opts.interval_ms, missed));
+            next = (now - start) / opts.interval_ms + 1;
+            tick = next - 1;
+        }
+        if (opts.duration_ms > 0 && next * opts.interval_ms > opts.duration_ms) break;
+        if (!sleep_until(start + next * opts.interval_ms)) break;
+    }
+    std::string skips;
+    for (const auto& [reason, n] : skipped) skips += fmt::format(", {} {}", n, reason);
+    std::fprintf(stderr,
+                 "memsnap watch: %lld ticks, %zu processes, %llu lines (%llu full smaps, %llu "
+                 "smaps_rollup), %llu gone%s\n",
+                 static_cast<long long>(ticks), followed.size(),
+                 static_cast<unsigned long long>(lines), static_cast<unsigned long long>(full_reads),
+                 static_cast<unsigned long long>(rollup_reads),
+                 static_cast<unsigned long long>(gone_lines), skips.c_str());
+    return code;
+}
+
+}  // namespace memsnap

@@ -1,0 +1,130 @@
+#include "procfs/process_select.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "model/error.h"
+#include "procfs/file.h"
+#include "procfs/parallel_read.h"
+#include "procfs/status.h"
+
+namespace memsnap {
+namespace {
+
+constexpr uint64_t kPfKthread = 0x00200000;  // include/linux/sched.h
+
+std::string normalise_cgroup(std::string path) {
+    const std::string_view mount = "/sys/fs/cgroup";
+    if (path.starts_with(mount) && (path.size() == mount.size() || path[mount.size()] == '/'))
+        path.erase(0, mount.size());
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    if (path.empty() || path.front() != '/') path.insert(path.begin(), '/');
+    return path;
+}
+
+struct Candidate {
+    LiveProcess process;
+    int64_t ppid = 0;
+    bool live = false;
+};
+
+}  // namespace
+
+bool in_cgroup(std::string_view text, std::string_view cgroup) {
+    while (!text.empty()) {
+        std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+        std::size_t first = line.find(':');
+        std::size_t second = first == std::string_view::npos ? first : line.find(':', first + 1);
+        if (second == std::string_view::npos) continue;
+        std::string_view path = line.substr(second + 1);
+        if (cgroup == "/") return true;
+        if (path.starts_with(cgroup) && (path.size() == cgroup.size() || path[cgroup.size()] == '/'))
+            return true;
+    }
+    return false;
+}
+
+ProcessSelector::ProcessSelector(ProcessFilter filter) : filter_(std::move(filter)) {
+    if (!filter_.cgroup.empty()) filter_.cgroup = normalise_cgroup(filter_.cgroup);
+    if (!filter_.name_pattern.empty()) {
+        regex_t re;
+        int rc = ::regcomp(&re, filter_.name_pattern.c_str(), REG_EXTENDED | REG_NOSUB);
+        if (rc != 0) {
+            char msg[256];
+            ::regerror(rc, &re, msg, sizeof msg);
+            throw Error(ErrorKind::Usage, "--name '" + filter_.name_pattern + "': " + msg);
+        }
+        pattern_ = re;
+    }
+}
+
+ProcessSelector::~ProcessSelector() {
+    if (pattern_) ::regfree(&*pattern_);
+}
+
+std::vector<LiveProcess> ProcessSelector::list(const ProcRoot& root, unsigned jobs) const {
+    const std::vector<int64_t> pids = list_pids(root);
+    std::vector<Candidate> found(pids.size());
+    const bool filtered = pattern_ || filter_.uid || !filter_.cgroup.empty();
+    auto read_one = [&](std::size_t i, unsigned) {
+        Candidate& c = found[i];
+        const int64_t pid = pids[i];
+        try {
+            ProcessStat st = read_stat(root, root.pid_path(pid, "stat"));
+            if ((st.flags & kPfKthread) != 0) return;
+            c.process.pid = pid;
+            c.process.starttime = st.starttime;
+            c.process.comm = st.comm;
+            c.ppid = st.ppid;
+            c.live = true;
+            c.process.named =
+                std::find(filter_.pids.begin(), filter_.pids.end(), pid) != filter_.pids.end();
+            bool match = filter_.all;
+            if (!match && filtered) {
+                match = true;
+                if (pattern_) match = ::regexec(&*pattern_, st.comm.c_str(), 0, nullptr, 0) == 0;
+                if (match && filter_.uid)
+                    match = read_status(root, root.pid_path(pid, "status")).uid == *filter_.uid;
+                if (match && !filter_.cgroup.empty()) {
+                    std::string text;
+                    read_small_file(root, root.pid_path(pid, "cgroup"), text, 64 * 1024);
+                    match = in_cgroup(text, filter_.cgroup);
+                }
+            }
+            c.process.selected = match || c.process.named;
+        } catch (const Error&) {
+            // Gone, or not ours to read: what was read stands (a live stat, not selected).
+        }
+    };
+    read_in_parallel(pids.size(), parallel_read_jobs(root, pids.size(), jobs), read_one);
+    if (filter_.children) {
+        // Descendants: a child of a selected process is selected, down the tree (PIDs are
+        // not ordered by ancestry, so walk the parent links of each process up to a match).
+        std::unordered_map<int64_t, std::size_t> index;
+        for (std::size_t i = 0; i < found.size(); ++i)
+            if (found[i].live) index[found[i].process.pid] = i;
+        for (Candidate& c : found) {
+            if (!c.live || c.process.selected) continue;
+            int64_t up = c.ppid;
+            for (std::size_t depth = 0; up > 0 && depth < found.size(); ++depth) {
+                auto it = index.find(up);
+                if (it == index.end()) break;
+                const Candidate& parent = found[it->second];
+                if (parent.process.selected && &parent != &c) {
+                    c.process.selected = true;
+                    break;
+                }
+                up = parent.ppid;
+            }
+        }
+    }
+    std::vector<LiveProcess> out;
+    out.reserve(found.size());
+    for (Candidate& c : found)
+        if (c.live) out.push_back(std::move(c.process));
+    return out;
+}
+
+}  // namespace memsnap

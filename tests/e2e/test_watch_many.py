@@ -1,0 +1,256 @@
+"""watch of many processes (`watch --all`, `--name`, several PIDs) on real memhogs that start,
+exit, leak and reuse a PID; then `diff` of that stream. The PID reuse happens in a PID namespace
+of its own (`unshare --pid --fork --mount-proc`, as root): writing /proc/sys/kernel/ns_last_pid
+there makes the next process get the PID of one that exited, without touching the machine's
+other processes. Expected numbers come from what memhog was told to allocate."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import harness
+from harness import MEMSNAP, Memhog, memsnap, unittest
+
+LEAK_STEPS = 12   # the leaker's "malloc 4" commands, one a tick
+LEAK_MIB = 4
+INTERVAL_MS = 250
+FULL_BOUND_KB = 1024  # watch_many.h kFullReadBoundKb
+
+
+def read_stream(path):
+    """The stream's lines as dicts, in file order."""
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def wait_for(pred, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = pred()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def last_tick(path):
+    try:
+        lines = read_stream(path)
+    except (OSError, json.JSONDecodeError):
+        return -1
+    return max((l["tick"] for l in lines), default=-1)
+
+
+def scenario(outdir):
+    """Runs inside the PID namespace (this process is its PID 1). Writes outdir/stream.ndjson
+    and outdir/facts.json (which memhog is which)."""
+    stream = os.path.join(outdir, "stream.ndjson")
+    idle = [Memhog() for _ in range(5)]
+    victim = Memhog()
+    leaker = Memhog()
+    leaker.cmd("comm leaker")
+    # --jobs 1: no reading threads, which would take PIDs of the namespace (the one reused).
+    watch = subprocess.Popen([MEMSNAP, "watch", "--name", "^(memhog|leaker)$", "--interval",
+                              f"{INTERVAL_MS}ms", "--jobs", "1", "-o", stream], stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: last_tick(stream) >= 2)
+    # The victim exits; once the stream has said so, the next process gets its PID.
+    victim_pid = victim.pid
+    with open(f"/proc/{victim_pid}/stat") as f:
+        victim_start = int(f.read().rsplit(")", 1)[1].split()[19])
+    victim.close()
+    wait_for(lambda: any(l.get("schema") == "memsnap.gone/1" and l["pid"] == victim_pid
+                         for l in read_stream(stream)))
+    with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+        f.write(str(victim_pid - 1))
+    reuser = Memhog()
+    # The leaker grows one step a tick; a newcomer arrives and an idle one leaves meanwhile.
+    for step in range(LEAK_STEPS):
+        t = last_tick(stream)
+        leaker.cmd(f"malloc {LEAK_MIB}")
+        if step == 3:
+            newcomer = Memhog()
+        if step == 6:
+            leaver_pid = idle[0].pid
+            idle[0].close()
+        wait_for(lambda: last_tick(stream) > t)
+    t = last_tick(stream)
+    wait_for(lambda: last_tick(stream) >= t + 4)  # a few flat ticks at the end
+    watch.send_signal(signal.SIGTERM)
+    err = watch.communicate(timeout=20)[1]
+    facts = {"victim": [victim_pid, victim_start], "reuser": reuser.pid, "leaker": leaker.pid,
+             "newcomer": newcomer.pid, "leaver": leaver_pid,
+             "idle": [h.pid for h in idle[1:]], "watch_rc": watch.returncode, "watch_err": err}
+    for h in [*idle[1:], reuser, leaker, newcomer]:
+        h.close()
+    with open(os.path.join(outdir, "facts.json"), "w") as f:
+        json.dump(facts, f)
+
+
+def can_unshare():
+    if os.geteuid() != 0:
+        return False
+    r = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "true"], capture_output=True)
+    return r.returncode == 0
+
+
+@unittest.skipUnless(can_unshare(), "needs root and unshare --pid (a PID namespace for PID reuse)")
+class WatchManyInPidNamespace(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        env = dict(os.environ, MEMSNAP_BIN=os.path.abspath(MEMSNAP),
+                   MEMHOG_BIN=os.path.abspath(harness.MEMHOG))
+        r = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", sys.executable,
+                            os.path.abspath(__file__), "--scenario", cls.dir.name],
+                           env=env, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise AssertionError(f"scenario failed: {r.stdout}{r.stderr}")
+        cls.stream = os.path.join(cls.dir.name, "stream.ndjson")
+        with open(os.path.join(cls.dir.name, "facts.json")) as f:
+            cls.facts = json.load(f)
+        cls.lines = read_stream(cls.stream)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    def series(self, pid, starttime=None):
+        return [l for l in self.lines if l["schema"] == "memsnap.snapshot/1" and l["pid"] == pid
+                and (starttime is None or l["starttime"] == starttime)]
+
+    def gone(self, pid):
+        return [l for l in self.lines if l["schema"] == "memsnap.gone/1" and l["pid"] == pid]
+
+    def test_stopped_by_sigterm_with_a_summary(self):
+        self.assertEqual(self.facts["watch_rc"], 0, self.facts["watch_err"])
+        self.assertIn("ticks", self.facts["watch_err"])
+
+    def test_one_line_per_process_per_tick_without_holes(self):
+        ticks = sorted({l["tick"] for l in self.lines if l["schema"] == "memsnap.snapshot/1"})
+        keys = {}
+        for l in self.lines:
+            if l["schema"] == "memsnap.snapshot/1":
+                keys.setdefault((l["pid"], l["starttime"]), []).append(l["tick"])
+        for key, seen in keys.items():
+            self.assertEqual(len(seen), len(set(seen)), f"{key}: two lines in one tick")
+            span = [t for t in ticks if seen[0] <= t <= seen[-1]]
+            self.assertEqual(seen, span, f"{key}: a tick without its line")
+        names = {l["name"] for l in self.lines if l["schema"] == "memsnap.snapshot/1"}
+        self.assertEqual(names, {"memhog", "leaker"})  # --name matched these only
+
+    def test_reused_pid_is_a_new_series_after_the_gone_line(self):
+        pid, start = self.facts["victim"]
+        self.assertEqual(self.facts["reuser"], pid, "ns_last_pid did not give the PID again")
+        before = self.series(pid, start)
+        after = [l for l in self.series(pid) if l["starttime"] != start]
+        self.assertGreaterEqual(len(before), 3)
+        self.assertGreaterEqual(len(after), LEAK_STEPS)
+        gone = self.gone(pid)
+        self.assertEqual(len(gone), 1)
+        self.assertEqual((gone[0]["starttime"], gone[0]["reason"]), (start, "exited"))
+        pos = self.lines.index
+        self.assertLess(pos(before[-1]), pos(gone[0]))
+        self.assertLess(pos(gone[0]), pos(after[0]))
+        self.assertLess(before[-1]["tick"], after[0]["tick"])
+
+    def test_comers_and_leavers(self):
+        leaver = self.gone(self.facts["leaver"])
+        self.assertEqual([g["reason"] for g in leaver], ["exited"])
+        last = self.series(self.facts["leaver"])[-1]
+        self.assertLess(last["tick"], leaver[0]["tick"])
+        newcomer = self.series(self.facts["newcomer"])
+        first_tick = min(l["tick"] for l in self.lines)
+        self.assertGreater(newcomer[0]["tick"], first_tick)
+        for pid in self.facts["idle"]:
+            self.assertEqual(self.gone(pid), [], "an idle memhog that never left was marked gone")
+
+    def test_leaker_grew_what_it_allocated(self):
+        s = self.series(self.facts["leaker"])
+        grew = (s[-1]["total"]["pss"] - s[0]["total"]["pss"])
+        asked = LEAK_STEPS * LEAK_MIB * 1024
+        # malloc'd chunks are touched whole: the growth is what was asked, plus malloc's
+        # headers and the last chunk's page, minus nothing.
+        self.assertGreaterEqual(grew, asked * 0.97)
+        self.assertLessEqual(grew, asked + 2048)
+
+    def test_full_reads_follow_the_documented_rule(self):
+        """Replays the rule of watch_many.h over each process's lines: full smaps (a line with
+        categories, no "light") at its first tick and when its Pss + SwapPss moved by 1 MiB
+        since its last full line; smaps_rollup otherwise (the test is shorter than 60 ticks)."""
+        keys = {}
+        for l in self.lines:
+            if l["schema"] == "memsnap.snapshot/1":
+                keys.setdefault((l["pid"], l["starttime"]), []).append(l)
+        leaker_full = 0
+        for key, lines in keys.items():
+            last_full = None
+            for l in lines:
+                total = l["total"]["pss"] + l["total"]["swap_pss"]
+                is_full = not l["light"]
+                want = last_full is None or abs(total - last_full) >= FULL_BOUND_KB
+                if want:
+                    self.assertTrue(is_full, f"{key} tick {l['tick']}: smaps_rollup, expected full")
+                elif is_full:
+                    self.fail(f"{key} tick {l['tick']}: full smaps though it moved "
+                              f"{total - last_full} kB only")
+                if is_full:
+                    last_full = total
+                    leaker_full += key[0] == self.facts["leaker"]
+        self.assertGreaterEqual(leaker_full, LEAK_STEPS // 2)
+
+
+class WatchManyUsage(unittest.TestCase):
+    def test_needs_a_process(self):
+        r = memsnap("watch")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("watch needs a PID", r.stderr)
+
+    def test_single_pid_options_refused(self):
+        for extra in (["--format", "csv"], ["--plot", "x.svg"], ["--mappings"]):
+            r = memsnap("watch", "--all", "--count", "1", *extra)
+            self.assertEqual(r.returncode, 2, extra)
+            self.assertIn("applies to watch PID", r.stderr)
+        r = memsnap("watch", "self", "--jobs", "2", "--count", "1")
+        self.assertEqual(r.returncode, 2)
+
+    def test_bad_pattern_and_user(self):
+        r = memsnap("watch", "--name", "(", "--count", "1")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--name '('", r.stderr)
+        r = memsnap("watch", "--user", "no-such-user-here", "--count", "1")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("no user named", r.stderr)
+
+    def test_several_pids_and_their_lines(self):
+        with Memhog() as a, Memhog() as b:
+            r = memsnap("watch", a.pid, b.pid, "--count", "2", "--interval", "100ms")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = [json.loads(l) for l in r.stdout.splitlines()]
+            self.assertEqual(sorted((l["tick"], l["pid"]) for l in lines),
+                             sorted((t, p) for t in (0, 1) for p in (a.pid, b.pid)))
+            # Named PIDs are read in full every tick, as watch PID reads them.
+            self.assertTrue(all(not l["light"] and l["fd"]["num"] > 0 for l in lines))
+
+    def test_named_pid_gone_stops_with_3(self):
+        a = Memhog()
+        b = Memhog()
+        p = subprocess.Popen([MEMSNAP, "watch", str(a.pid), str(b.pid), "--interval", "100ms"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        a.close()
+        b.close()
+        out, err = p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 3, err)
+        self.assertIn("every process named has gone", err)
+        gone = [json.loads(l) for l in out.splitlines() if "memsnap.gone/1" in l]
+        self.assertEqual(sorted(g["pid"] for g in gone), sorted([a.pid, b.pid]))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--scenario":
+        scenario(sys.argv[2])
+    else:
+        unittest.main()
