@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -116,6 +117,10 @@ class Memhog:
         with open(f"/proc/{self.pid}/maps") as f:
             self.mappings = sum(1 for _ in f)
 
+    def command(self, line):
+        self.p.stdin.write(line + "\n")
+        return self.p.stdout.readline().strip()
+
     def stop(self):
         try:
             self.p.stdin.write("exit\n")
@@ -123,6 +128,78 @@ class Memhog:
         except OSError:
             pass
         self.p.wait(timeout=10)
+
+
+def target_pause(memsnap, memhog, maps, rounds, ms):
+    """Issue 20, kindness to the target: while a reader loops over the target's smaps, one of
+    the target's threads maps and unmaps a page again and again (memhog `mmaplat`), timing
+    each pair. mmap and munmap take the mmap lock for writing, so they wait whenever a reader
+    holds it. Returns table rows: per reader, the median over `rounds` windows of `ms` ms each
+    (readers rotated per round) of the worst pair, the 99th percentile and the pairs over 1 ms."""
+    hog = Memhog(memhog, maps)
+    pid = str(hog.pid)
+    readers = [
+        ("no reader", None),
+        ("cat /proc/PID/smaps", ["cat", f"/proc/{pid}/smaps"]),
+        ("cat /proc/PID/smaps_rollup", ["cat", f"/proc/{pid}/smaps_rollup"]),
+        ("memsnap --mem PID", [memsnap, "--mem", pid]),
+        ("memsnap watch --light --count 1 PID", [memsnap, "watch", "--light", "--count", "1", pid]),
+    ]
+    got = {label: [] for label, _ in readers}
+    try:
+        for r in range(rounds):
+            for label, argv in readers[r % len(readers):] + readers[:r % len(readers)]:
+                stop = []
+                reads = [0]
+
+                def loop(argv=argv):
+                    while not stop:
+                        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                        reads[0] += 1
+                t = threading.Thread(target=loop) if argv else None
+                if t:
+                    t.start()
+                    time.sleep(0.05)  # the reader is running before the window opens
+                reply = hog.command(f"mmaplat {ms}").split()
+                stop.append(True)
+                if t:
+                    t.join()
+                if len(reply) != 6 or reply[0] != "ok":
+                    raise Failure(f"memhog mmaplat: {' '.join(reply)}")
+                pairs, worst, p99, _, over = (int(x) for x in reply[1:])
+                got[label].append((worst, p99, over, pairs, reads[0]))
+        watch_rows = watch_cost(memsnap, pid, 1 if rounds < 5 else 10)
+    finally:
+        hog.stop()
+    rows = []
+    for label, _ in readers:
+        v = got[label]
+        med = lambda i: statistics.median(x[i] for x in v)
+        rows.append(f"| `{label}` | {med(4):.0f} | {med(3):.0f} | {med(0) / 1000:.2f} ms | "
+                    f"{med(1):.0f} us | {med(2):.0f} |")
+    return hog.mappings, rows, watch_rows
+
+
+def watch_cost(memsnap, pid, seconds):
+    """Issue 20: memsnap's CPU (user + system, from wait4) per tick of `watch` on one big idle
+    process: every tick full, --light, and --budget 5% (a full read at the start, then only
+    smaps_rollup looks while nothing moves). Ticks are counted from the interval and duration,
+    start-up included."""
+    rows = []
+    interval_ms = 1000
+    for label, extra in (("full smaps", []), ("--light", ["--light"]),
+                         ("--budget 5%", ["--budget", "5%"])):
+        cmd = [memsnap, "watch", pid, "--interval", f"{interval_ms}ms", "--duration",
+               f"{seconds}s", "-o", os.devnull, *extra]
+        code, wall, cpu, _ = run_timed(cmd)
+        if code != 0:
+            rows.append(f"| `watch {' '.join(extra) or '(full)'}` | n/a ({first_error(cmd)}) | | |")
+            continue
+        ticks = seconds * 1000 // interval_ms
+        rows.append(f"| `memsnap watch PID --interval 1s --duration {seconds}s {' '.join(extra)}` "
+                    f"({label}) | {ticks} | {1000 * cpu / ticks:.1f} ms | "
+                    f"{100 * cpu / wall:.1f} % |")
+    return rows
 
 
 def subcommands(memsnap):
@@ -313,6 +390,11 @@ def main():
             if hog.p.poll() is None:
                 hog.p.kill()
                 hog.p.wait()
+
+    # 1b. The pause a thread of the target sees while it is read (issue 20).
+    print("  the target's mmap pause while it is read...", flush=True)
+    pause_maps, pause_rows, watch_rows = target_pause(memsnap, memhog, big_maps, 2 if smoke else 5,
+                                          200 if smoke else 2000)
 
     # 2. Parsing a captured smaps file.
     print("  parsing a generated smaps file...", flush=True)
@@ -515,6 +597,24 @@ def main():
         "|---|---|---|",
         *[f"| `{label}` | {kb} kB ({kb / 1024:.1f} MiB){' (met)' if kb < 8192 else ' (NOT met)'}"
           f" | {how} |" for label, kb, how in peak],
+        "",
+        f"## The target's pause while it is read ({pause_maps} mappings)",
+        "",
+        "A thread of the target maps and unmaps one page in a loop for a window of "
+        f"{200 if smoke else 2000} ms while the reader runs again and again (memhog `mmaplat`); "
+        "both calls take the target's mmap lock for writing. Medians over the windows; "
+        "the worst pair is mostly scheduling noise on a loaded machine (compare with no reader), "
+        "the 99th percentile and the count of pairs over 1 ms are the reader's.",
+        "",
+        "| reader | reads per window | mmap+munmap pairs | worst pair | 99th percentile | pairs over 1 ms |",
+        "|---|---|---|---|---|---|",
+        *pause_rows,
+        "",
+        f"## watch's cost per tick ({pause_maps} mappings, idle)",
+        "",
+        "| command | ticks | CPU per tick | CPU share of the wall time |",
+        "|---|---|---|---|",
+        *watch_rows,
         "",
         "## diff of a series",
         "",

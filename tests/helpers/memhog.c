@@ -23,6 +23,10 @@
  *   threads N NAME   N threads sleeping until exit, named NAME-<i> (cut to 15 chars), default stacks
  *   maps N           N anonymous one-page mappings, alternately PROT_READ and PROT_READ|PROT_WRITE
  *                    (the writable ones touched) so the kernel cannot merge them
+ *   mmaplat N        for N milliseconds, mmap and munmap one anonymous page in a loop, timing each
+ *                    pair: the pause a thread of the target sees while something holds its mmap
+ *                    lock (a reader of /proc/PID/smaps)
+ *                    -> ok <pairs> <max us> <p99 us> <p50 us> <pairs over 1 ms>
  *   comm NAME        rename the process (main thread's comm; a test cannot write another
  *                    process's /proc/PID/comm: the kernel answers EINVAL)  -> ok
  *   exitmain         the main thread exits (pthread_exit) after replying; a new thread reads the
@@ -42,6 +46,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MIB (1024L * 1024L)
@@ -72,6 +77,17 @@ static size_t worker_chunk = SMALL_CHUNK; /* the chunk size of that request */
 static int worker_started;
 
 static void touch(void *p, size_t len) { memset(p, 0x5a, len); }
+
+static long now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static int cmp_long(const void *a, const void *b) {
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
 
 static void unlink_files(void) {
     for (size_t i = 0; i < files.n; i++) unlink(files.v[i]);
@@ -128,7 +144,8 @@ static void run(char *line, char *out, size_t outsz) {
                   !strcmp(cmd, "file") || !strcmp(cmd, "malloc") || !strcmp(cmd, "bigmalloc") ||
                   !strcmp(cmd, "threadmalloc") || !strcmp(cmd, "threadsmall") ||
                   !strcmp(cmd, "pipes") ||
-                  !strcmp(cmd, "sockets") || !strcmp(cmd, "threads") || !strcmp(cmd, "maps");
+                  !strcmp(cmd, "sockets") || !strcmp(cmd, "threads") || !strcmp(cmd, "maps") ||
+                  !strcmp(cmd, "mmaplat");
     if (needs_n && (fields < 2 || n < 0 || n > 1L << 20)) {
         snprintf(out, outsz, "err %s needs a count N >= 0", cmd);
         return;
@@ -244,6 +261,24 @@ static void run(char *line, char *out, size_t outsz) {
             p[i * page] = 1;
         }
         snprintf(out, outsz, "ok %p", (void *)p);
+    } else if (!strcmp(cmd, "mmaplat")) {
+        enum { kMaxPairs = 1 << 20 };
+        static long lat_ns[kMaxPairs];
+        long pairs = 0, worst = 0, over_ms = 0;
+        const long end = now_ns() + n * 1000000L;
+        for (long t0 = now_ns(); t0 < end && pairs < kMaxPairs; t0 = now_ns()) {
+            void *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) { snprintf(out, outsz, "err mmap: %s", strerror(errno)); return; }
+            munmap(p, (size_t)page);
+            long d = now_ns() - t0;
+            lat_ns[pairs++] = d;
+            if (d > worst) worst = d;
+            if (d > 1000000L) ++over_ms;
+        }
+        qsort(lat_ns, (size_t)pairs, sizeof lat_ns[0], cmp_long);
+        snprintf(out, outsz, "ok %ld %ld %ld %ld %ld", pairs, worst / 1000,
+                 pairs ? lat_ns[pairs * 99 / 100] / 1000 : 0, pairs ? lat_ns[pairs / 2] / 1000 : 0,
+                 over_ms);
     } else if (!strcmp(cmd, "comm")) {
         char comm[16];
         if (sscanf(line, "%*s %15s", comm) != 1) { snprintf(out, outsz, "err comm needs NAME"); return; }
