@@ -100,6 +100,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from watch" -l duration -x -a '10
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -s o -l output -r -F -d 'Append the samples to FILE'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l format -x -a 'ndjson csv' -d 'Output format'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l light -d 'smaps_rollup and status only'
+complete -c memsnap -n "__fish_seen_subcommand_from watch" -l budget -x -a '1% 5% 10%' -d 'at most PCT of a CPU: full smaps only when the rollup moved'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l plot -r -F -d 'Redraw the chart into FILE.svg'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l event -x -a 'hiappevent' -d 'Leak events on stderr'
 complete -c memsnap -n "__fish_seen_subcommand_from watch" -l threshold -x -a 'native= js= graphics= anon= file= shared= fd= thread= total=' -d 'GROUP=ABS[/PCT%],...'
@@ -123,6 +124,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from capture" -l all -d 'Every pr
 complete -c memsnap -n "__fish_seen_subcommand_from capture" -s o -l output -r -F -d 'Write the tarball to FILE (- for stdout)'
 complete -c memsnap -n "__fish_seen_subcommand_from capture" -s z -l gzip -d 'Compress with gzip'
 complete -c memsnap -n "__fish_seen_subcommand_from capture" -l light -d 'smaps_rollup instead of smaps'
+complete -c memsnap -n "__fish_seen_subcommand_from capture" -l jobs -x -d 'Read processes on N threads (default: online CPUs)'
 complete -c memsnap -n "__fish_seen_subcommand_from capture" -l proc-root -r -F -d 'Capture from a tree or another capture'
 
 # serve [PID...]

@@ -3,14 +3,20 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <exception>
 #include <memory>
+#include <optional>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "cli/common.h"
 #include "formats/capture_archive.h"
 #include "model/capture_manifest.h"
 #include "procfs/capture.h"
+#include "procfs/process_list.h"
 
 namespace memsnap {
 namespace {
@@ -22,7 +28,45 @@ struct CaptureCliOptions {
     bool gzip = false;
     bool light = false;
     std::string proc_root = "/proc";
+    unsigned jobs = 0;  // 0: the online CPUs
 };
+
+// One process read for the archive, or why it could not be.
+struct Captured {
+    CapturedProcess process;
+    std::optional<Error> error;
+};
+
+// Reads pids[begin, end) on up to `jobs` threads, each taking the next PID; results land in the
+// PID's slot, so the archive is written in PID order whatever order the reads finish in. The
+// window bounds memory: a process's files are held (a big smaps spills to a temporary file,
+// procfs/capture.h) only until its window is written.
+std::vector<Captured> capture_window(const ProcRoot& root, const std::vector<int64_t>& pids,
+                                     std::size_t begin, std::size_t end, unsigned jobs,
+                                     const CaptureOptions& options) {
+    std::vector<Captured> out(end - begin);
+    std::atomic<std::size_t> next{begin};
+    auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < end;) {
+            try {
+                out[i - begin].process = capture_process(root, pids[i], options);
+            } catch (const Error& e) {
+                out[i - begin].error = e;
+            }
+        }
+    };
+    std::vector<std::jthread> threads;
+    for (unsigned w = 1; w < jobs; ++w) {
+        try {
+            threads.emplace_back(work);
+        } catch (const std::system_error&) {
+            break;  // no more threads to be had: those started do the work
+        }
+    }
+    work();
+    for (std::jthread& t : threads) t.join();
+    return out;
+}
 
 int run_capture(const CaptureCliOptions& opts) {
     if (opts.all == !opts.pids.empty())
@@ -59,27 +103,34 @@ int run_capture(const CaptureCliOptions& opts) {
     writer.add(meminfo);
     std::size_t captured = 0;
     std::optional<Error> first_error;
-    for (int64_t pid : pids) {
-        CapturedProcess cp;
-        try {
-            cp = capture_process(root, pid, CaptureOptions{.light = opts.light});
-        } catch (const Error& e) {
-            manifest.skipped.push_back({pid, std::string(skip_reason(e.kind())), e.what()});
-            // With --all, processes come and go and kernel threads hide their files: the
-            // manifest says which; named PIDs are worth a line on stderr.
-            if (!opts.all) {
-                print_error(std::string("skipped: ") + e.what());
-                if (!first_error) first_error = e;
+    // A tarball streams its members in archive order, which threads would break into re-reads.
+    unsigned jobs = root.source().reads_in_parallel() ? listing_jobs(opts.jobs) : 1;
+    const std::size_t window = 4 * std::size_t{jobs};
+    for (std::size_t begin = 0; begin < pids.size(); begin += window) {
+        const std::size_t end = std::min(pids.size(), begin + window);
+        std::vector<Captured> got =
+            capture_window(root, pids, begin, end, jobs, CaptureOptions{.light = opts.light});
+        for (std::size_t i = begin; i < end; ++i) {
+            Captured& c = got[i - begin];
+            if (c.error) {
+                manifest.skipped.push_back({pids[i], std::string(skip_reason(c.error->kind())), c.error->what()});
+                // With --all, processes come and go and kernel threads hide their files: the
+                // manifest says which; named PIDs are worth a line on stderr.
+                if (!opts.all) {
+                    print_error(std::string("skipped: ") + c.error->what());
+                    if (!first_error) first_error = c.error;
+                }
+                continue;
             }
-            continue;
+            const CapturedProcess& cp = c.process;
+            CaptureTime at = cp.files.empty() ? capture_time_now() : cp.files.front().time;
+            for (const std::string& d : cp.dirs) writer.add_dir(d, at);
+            for (const CapturedFile& f : cp.files) {
+                manifest.files[f.path] = f.time;
+                writer.add(f);
+            }
+            ++captured;
         }
-        CaptureTime at = cp.files.empty() ? capture_time_now() : cp.files.front().time;
-        for (const std::string& d : cp.dirs) writer.add_dir(d, at);
-        for (const CapturedFile& f : cp.files) {
-            manifest.files[f.path] = f.time;
-            writer.add(f);
-        }
-        ++captured;
     }
     manifest.finished = capture_time_now();
     writer.add_text(kCaptureManifestName, capture_manifest_to_json(manifest), manifest.finished);
@@ -107,6 +158,11 @@ void register_capture_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("-z,--gzip", opts->gzip, "Compress with gzip");
     cmd->add_flag("--light", opts->light,
                   "smaps_rollup instead of smaps: totals only, about ten times cheaper");
+    cmd->add_option("--jobs", opts->jobs,
+                    "Read processes on N threads (default: the online CPUs; 1: one after another); "
+                    "the archive is the same, in PID order")
+        ->check(CLI::Range(1u, 256u))
+        ->type_name("N");
     cmd->add_option("--proc-root", opts->proc_root,
                     "Capture from a /proc-like tree or another capture instead of /proc")
         ->type_name("DIR|TARBALL");

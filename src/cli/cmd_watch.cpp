@@ -18,6 +18,7 @@
 
 #include "formats/json_text.h"
 #include "cli/common.h"
+#include "cli/watch_budget.h"
 #include "diff/series.h"
 #include "diff/series_judge.h"
 #include "diff/snapshot_diff.h"
@@ -52,6 +53,7 @@ struct WatchOptions {
     std::vector<std::string> thresholds;
     std::string js_heap = "auto";
     std::string plot;  // redraw the chart into this SVG file as the watch goes
+    std::string budget;  // --budget PCT: full smaps only when the rollup moved, within PCT of a CPU
 };
 
 volatile std::sig_atomic_t g_stop_signal = 0;
@@ -61,6 +63,13 @@ int64_t monotonic_ms() {
     timespec ts{};
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// memsnap's own CPU time, user + system (watch reads on one thread).
+int64_t cpu_time_us() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
 // Sleeps until the monotonic time `deadline_ms`; false when a stop signal came first.
@@ -126,6 +135,12 @@ int run_watch(const WatchOptions& opts) {
         throw Error(ErrorKind::Usage, "--event takes 'hiappevent'");
     if (opts.mappings && (opts.format != "ndjson" || opts.light))
         throw Error(ErrorKind::Usage, "--mappings are stored in full NDJSON samples only (not csv, not --light)");
+    std::optional<SampleBudget> budget;
+    if (!opts.budget.empty()) {
+        if (opts.light)
+            throw Error(ErrorKind::Usage, "--budget decides when to read full smaps; --light never does");
+        budget.emplace(parse_budget(opts.budget));
+    }
     Thresholds thresholds;
     for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
     const JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
@@ -169,6 +184,10 @@ int run_watch(const WatchOptions& opts) {
     collect.infer = !opts.no_infer;
     collect.rules = opts.rules;
     collect.mappings = opts.mappings;
+    CollectOptions look = collect;  // --budget: the rollup look between full reads
+    look.light = true;
+    look.mappings = false;
+    OverrunReport overruns(interval);
     std::vector<Snapshot> kept;  // first and latest, for the summary and events
     Snapshot first, last;
     int64_t samples = 0;
@@ -194,31 +213,17 @@ int run_watch(const WatchOptions& opts) {
         SeriesJudgement judged = judge_series(first, last, points, thresholds, js_mode);
         write_file_atomically(opts.plot, chart->render_svg(first, points, judged, thresholds));
     };
-    for (int64_t tick = 0;; ++tick) {
-        Snapshot snap;
-        try {
-            snap = collect_snapshot(root, pid, reader, collect);
-        } catch (const Error& e) {
-            if (e.kind() != ErrorKind::NotFound) throw;
-            if (live) std::fputs("\r\x1b[K", stderr);
-            if (samples > 0)
-                print_error(fmt::format("process {} exited; watch stops after {} samples", pid, samples));
-            else
-                print_error(e.what());
-            code = kExitNotFound;
-            break;
-        }
-        if (samples > 0 && snap.starttime != first.starttime) {
-            if (live) std::fputs("\r\x1b[K", stderr);
-            print_error(fmt::format("PID {} now belongs to another process (start time {} -> {}); "
-                                    "watch stops after {} samples",
-                                    pid, first.starttime, snap.starttime, samples));
-            code = kExitNotFound;
-            break;
-        }
+    // Writes one full sample, then judges the watch so far: false when it must stop (the write
+    // was cut short by a signal or a closed pipe, or --count is reached).
+    auto record = [&](Snapshot snap, int64_t tick_no, int64_t cpu_start_us) -> bool {
         std::string line = opts.format == "csv" ? series_csv_row(snap)
                                                 : dump_json(snapshot_to_json(snap)) + "\n";
-        if (!write_line(out_fd, line, out_name)) break;  // stopped: the line may be torn
+        if (!write_line(out_fd, line, out_name)) return false;  // stopped: the line may be torn
+        if (budget) {
+            budget->add_cost(cpu_time_us() - cpu_start_us);
+            budget->read_full(tick_no,
+                              {snap.total().pss + snap.total().swap_pss, snap.fd.num, snap.thread.num});
+        }
         if (samples == 0) first = snap;
         if (chart) {
             chart->add(sample_of(snap));
@@ -253,16 +258,53 @@ int run_watch(const WatchOptions& opts) {
                          group_changes(v).c_str());
             std::fflush(stderr);
         }
-        if (opts.count > 0 && samples >= opts.count) break;
+        return !(opts.count > 0 && samples >= opts.count);
+    };
+    for (int64_t tick = 0;; ++tick) {
+        const int64_t tick_start = monotonic_ms();
+        const int64_t cpu_start = cpu_time_us();
+        Snapshot snap;
+        bool full = true;
+        try {
+            if (budget && tick > 0) {
+                Snapshot seen = collect_snapshot(root, pid, reader, look);
+                const SampleBudget::Seen now{seen.total().pss + seen.total().swap_pss, seen.fd.num,
+                                             seen.thread.num};
+                full = seen.starttime == first.starttime &&
+                       budget->want_full(tick, tick_start - start, now);
+                if (!full) budget->looked(cpu_time_us() - cpu_start);
+            }
+            if (full) snap = collect_snapshot(root, pid, reader, collect);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::NotFound) throw;
+            if (live) std::fputs("\r\x1b[K", stderr);
+            if (samples > 0)
+                print_error(fmt::format("process {} exited; watch stops after {} samples", pid, samples));
+            else
+                print_error(e.what());
+            code = kExitNotFound;
+            break;
+        }
+        if (full && samples > 0 && snap.starttime != first.starttime) {
+            if (live) std::fputs("\r\x1b[K", stderr);
+            print_error(fmt::format("PID {} now belongs to another process (start time {} -> {}); "
+                                    "watch stops after {} samples",
+                                    pid, first.starttime, snap.starttime, samples));
+            code = kExitNotFound;
+            break;
+        }
+        if (full && !record(std::move(snap), tick, cpu_start)) break;
         // Keep the cadence: the next tick is start + k * interval; a sample that overran one or
         // more ticks is said, and the missed ticks are not sampled late.
         int64_t now = monotonic_ms();
         int64_t next = tick + 1;
         if (start + next * interval < now) {
             int64_t missed = (now - start) / interval - tick;
-            if (live) std::fputs("\r\x1b[K", stderr);
-            print_error(fmt::format("sample {} took longer than the {}ms interval; {} tick(s) "
-                                    "skipped", samples, interval, missed));
+            std::string said = overruns.overran(now - tick_start, missed, opts.light, samples);
+            if (!said.empty()) {
+                if (live) std::fputs("\r\x1b[K", stderr);
+                print_error(said);
+            }
             next = (now - start) / interval + 1;
             tick = next - 1;
         }
@@ -287,6 +329,10 @@ int run_watch(const WatchOptions& opts) {
         else if (crossed)
             std::fprintf(stderr, "  crossed a threshold during the watch, back under it at the end: "
                                  "%s\n", first_crossing.c_str());
+        if (std::string o = overruns.summary(samples); !o.empty()) std::fprintf(stderr, "  %s\n", o.c_str());
+        if (budget)
+            std::fprintf(stderr, "  %s\n",
+                         budget->summary(opts.budget, monotonic_ms() - start, interval).c_str());
     }
     if (code == kExitOk && crossed) code = kExitThreshold;
     if (out_fd != STDOUT_FILENO) ::close(out_fd);
@@ -411,6 +457,10 @@ void register_watch_command(CLI::App& app, int& exit_code) {
         ->type_name("FORMAT");
     cmd->add_flag("--light", opts->light,
                   "Read smaps_rollup and status only: totals, no categories (cheap, for high rates)");
+    cmd->add_option("--budget", opts->budget,
+                    "Spend at most PCT of one CPU: look at smaps_rollup each tick, read (and write) "
+                    "full smaps only when it moved 1 MiB, fds or threads changed, or 60 ticks passed")
+        ->type_name("PCT");
     cmd->add_option("--proc-root", opts->proc_root,
                     "Read a /proc-like tree or a capture tarball instead of /proc")
         ->type_name("DIR|TARBALL");
@@ -434,8 +484,9 @@ void register_watch_command(CLI::App& app, int& exit_code) {
         ->type_name("FILE.svg");
     cmd->footer(
         "Each sample is one line, written whole and at once (a kill leaves at most one torn last\n"
-        "line, which diff skips). Sampling keeps its cadence; a sample that overran is said on\n"
-        "stderr. On a terminal a status line on stderr shows the growth per group. Ctrl-C or\n"
+        "line, which diff skips). Sampling keeps its cadence; the first sample that overran the\n"
+        "interval is said once on stderr (its cost, the interval that fits), the rest are counted\n"
+        "in the summary. On a terminal a status line on stderr shows the growth per group. Ctrl-C or\n"
         "SIGTERM: the last line is complete and a summary goes to stderr. Exit 1 when a group\n"
         "crossed its threshold (first sample against any later one) during the watch, else 0;\n"
         "exit 3 when the process exits or its PID is reused by another process.");

@@ -162,6 +162,43 @@ class CaptureOfARealProcess(Scratch):
             self.assertNotIn(s["pid"], pids)
             self.assertTrue(s["reason"] and s["error"], s)
 
+    def test_all_on_two_threads_writes_the_same_archive_in_pid_order(self):
+        sleepers = [subprocess.Popen(["sleep", "120"]) for _ in range(24)]
+        try:
+            with Memhog() as hog:
+                hog.cmd("brk 16")
+                one = self.capture("one.tar", "--all", "--jobs", "1")
+                two = self.capture("two.tar", "--all", "--jobs", "2")
+                stable = {s.pid for s in sleepers} | {hog.pid}
+        finally:
+            for s in sleepers:
+                s.kill()
+                s.wait()
+
+        def pid_of(name):
+            head = name.split("/")[0]
+            return int(head) if head.isdigit() else None
+
+        members = {}
+        for cap in (one, two):
+            with tarfile.open(cap) as t:
+                members[cap] = t.getnames()
+            # Processes come in PID order: each PID first appears after every smaller one.
+            order = [p for p in dict.fromkeys(map(pid_of, members[cap])) if p is not None]
+            self.assertEqual(order, sorted(order), cap)
+        # The processes that lived through both captures: the very same members, in the same
+        # order, whether read on one thread or two.
+        kept = {cap: [n for n in names if pid_of(n) in stable] for cap, names in members.items()}
+        self.assertEqual(kept[one], kept[two])
+        for pid in stable:
+            self.assertIn(f"{pid}/smaps", kept[two])
+        # memhog's brk heap (idle between the two captures) reads the same from both.
+        rows = [json.loads(self.ok("snapshot", str(hog.pid), "--proc-root", cap).stdout)
+                for cap in (one, two)]
+        a, b = (r["categories"]["native_heap"]["pss"] for r in rows)
+        self.assertGreaterEqual(a, 16 * MIB_KB)
+        self.assertLessEqual(abs(a - b), 64)
+
     def test_a_gone_pid_and_usage_errors(self):
         r = memsnap("capture", "999999999", "-o", self.path("x.tar"))
         self.assertEqual(r.returncode, 3, r.stderr)
