@@ -1,10 +1,10 @@
 #include "formats/json_text.h"
 
-namespace memsnap {
-namespace {
+#include "formats/utf8.h"
 
-// Length of the valid UTF-8 sequence at s[i], 0 when it is not one.
-std::size_t sequence_length(std::string_view s, std::size_t i) {
+namespace memsnap {
+
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) return 1;
     std::size_t more = 0;
@@ -25,6 +25,8 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
     return more + 1;
 }
 
+namespace {
+
 int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -36,7 +38,7 @@ int hex_digit(char c) {
 
 bool is_utf8(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
-        std::size_t len = sequence_length(s, i);
+        std::size_t len = utf8_sequence_length(s, i);
         if (len == 0) return false;
         i += len;
     }
@@ -47,7 +49,7 @@ std::string utf8_lossy(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
-        std::size_t len = sequence_length(s, i);
+        std::size_t len = utf8_sequence_length(s, i);
         if (len == 0) {
             out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
             ++i;
