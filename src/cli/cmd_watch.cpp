@@ -390,6 +390,7 @@ WatchManyOptions watch_many_options(const WatchOptions& o, const WatchManyArgs& 
     if (!o.plot.empty()) refuse("--plot");
     if (!o.thresholds.empty()) refuse("--threshold");
     if (o.js_heap != "auto") refuse("--js-heap");
+    if (!o.budget.empty()) refuse("--budget");  // many processes: --full-every and the 1 MiB rule
     WatchManyOptions w;
     w.pids = m.pids;
     w.filter.all = m.all;

@@ -124,7 +124,7 @@ class Budget(unittest.TestCase):
 
     def test_usage(self):
         for args in (["--budget", "0"], ["--budget", "150%"], ["--budget", "x"],
-                     ["--budget", "5%", "--light"]):
+                     ["--budget", "5%", "--light"], ["--budget", "5%", "--all"]):
             r = subprocess.run([MEMSNAP, "watch", "self", "--count", "1", *args],
                                capture_output=True, text=True)
             self.assertEqual(r.returncode, 2, (args, r.stderr))
