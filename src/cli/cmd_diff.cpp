@@ -1,6 +1,7 @@
 #include "cli/cmd_diff.h"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 
 #include <memory>
@@ -19,6 +20,8 @@
 #include "formats/event.h"
 #include "formats/file_output.h"
 #include "formats/mapping_diff_render.h"
+#include "formats/process_rank_render.h"
+#include "formats/process_stream.h"
 #include "formats/series.h"
 #include "formats/snapshot_source.h"
 #include "formats/series_render.h"
@@ -38,7 +41,103 @@ struct DiffOptions {
     bool human = false;
     std::string event;
     std::string plot;  // also write the chart (render/series_chart.h) to this SVG file
+    std::string pid;   // --pid N or N@STARTTIME: one process of a many-process stream
 };
+
+// --pid N or N@STARTTIME.
+struct PidChoice {
+    int64_t pid = 0;
+    std::optional<uint64_t> starttime;
+};
+
+PidChoice parse_pid_choice(const std::string& text) {
+    PidChoice c;
+    const std::size_t at = text.find('@');
+    auto number = [&](std::string_view s, auto& v) {
+        auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
+    };
+    uint64_t start = 0;
+    if (!number(std::string_view(text).substr(0, at), c.pid) || c.pid <= 0 ||
+        (at != std::string::npos && !number(std::string_view(text).substr(at + 1), start)))
+        throw Error(ErrorKind::Usage, "--pid '" + text + "': expected a PID, or PID@STARTTIME");
+    if (at != std::string::npos) c.starttime = start;
+    return c;
+}
+
+// The one process of a many-process stream that --pid names, as a series of its own: its
+// samples read in full when it has two or more (the categories), else its totals.
+Series series_of_stream_process(const std::string& path, const PidChoice& choice) {
+    ProcessStream stream = read_process_stream(path, choice.pid);
+    for (const std::string& w : stream.warnings) print_error("warning: " + w);
+    std::vector<const ProcessSeries*> found;
+    for (const ProcessSeries& p : stream.processes)
+        if (!choice.starttime || p.starttime == *choice.starttime) found.push_back(&p);
+    const std::string asked = choice.starttime
+                                  ? fmt::format("{}@{}", choice.pid, *choice.starttime)
+                                  : std::to_string(choice.pid);
+    if (found.empty())
+        throw Error(ErrorKind::NotFound,
+                    fmt::format("no process {} in {}{}", asked, path,
+                                stream.processes.empty() ? std::string()
+                                                         : " (that PID is there with another start time: " +
+                                                               stream.processes.front().key() + ")"));
+    if (found.size() > 1) {
+        std::string which;
+        for (const ProcessSeries* p : found)
+            which += fmt::format("{}{} ('{}', lines {}-{})", which.empty() ? "" : ", ", p->key(),
+                                 p->name, p->first_line, p->last_line);
+        throw Error(ErrorKind::Usage,
+                    fmt::format("pid {} is {} processes in {} (the PID was reused): {}; give "
+                                "--pid PID@STARTTIME",
+                                choice.pid, found.size(), path, which));
+    }
+    const ProcessSeries& p = *found.front();
+    Series series;
+    if (p.full_samples >= 2) {
+        series.first = p.first_full;
+        series.last = p.last_full;
+        series.first_origin = p.first_full_origin;
+        series.last_origin = p.last_full_origin;
+        series.samples = p.full;
+        if (p.full_samples < p.totals.size())
+            print_error(fmt::format("note: {} of the {} samples of {} were read in full: the "
+                                    "report is of those (the others hold smaps_rollup totals)",
+                                    p.full_samples, p.totals.size(), p.key()));
+    } else {
+        series.first = snapshot_of(p.first_total);
+        series.last = snapshot_of(p.last_total);
+        series.first.name = series.last.name = p.name;
+        series.first_origin = fmt::format("{}:{}", path, p.first_line);
+        series.last_origin = fmt::format("{}:{}", path, p.last_line);
+        series.samples = p.totals;
+    }
+    return series;
+}
+
+// diff of a many-process stream: every process judged, the leaking ones ranked.
+int run_diff_stream(const DiffOptions& opts, const std::string& path, const Thresholds& thresholds,
+                    JsHeapMode js_mode) {
+    if (!opts.plot.empty())
+        throw Error(ErrorKind::Usage, "--plot does not take a many-process stream");
+    if (!opts.event.empty() || opts.format == "csv")
+        throw Error(ErrorKind::Usage,
+                    "--event and --format csv judge one process: add --pid N to diff one "
+                    "process of this many-process stream");
+    ProcessStream stream = read_process_stream(path);
+    for (const std::string& w : stream.warnings) print_error("warning: " + w);
+    if (stream.more_warnings != 0)
+        print_error("warning: " + std::to_string(stream.more_warnings) + " more lines of " + path +
+                    " skipped");
+    std::vector<ProcessVerdict> ranked = rank_processes(stream.processes, thresholds, js_mode);
+    if (opts.format == "json")
+        write_stdout(dump_json(process_ranking_to_json(stream, ranked), 2) + "\n");
+    else
+        write_stdout(render_process_ranking_text(path, stream, ranked, opts.human));
+    for (const ProcessVerdict& v : ranked)
+        if (v.leak) return kExitThreshold;
+    return kExitOk;
+}
 
 int run_diff(const DiffOptions& opts) {
     Thresholds thresholds;
@@ -56,10 +155,24 @@ int run_diff(const DiffOptions& opts) {
         SnapshotSpec spec = parse_snapshot_spec(opts.inputs[0]);
         if (spec.line != 0)
             throw Error(ErrorKind::Usage, opts.inputs[0] + " is one snapshot: give two (memsnap diff A B)");
-        series = read_series(spec.path, [&](const SeriesSample& sample) {
-            if (chart) chart->add(sample);
-            return true;
-        });
+        const bool stream = is_process_stream(spec.path);
+        if (stream && opts.pid.empty()) return run_diff_stream(opts, spec.path, thresholds, js_mode);
+        if (stream) {
+            if (chart) throw Error(ErrorKind::Usage, "--plot does not take a many-process stream");
+            series = series_of_stream_process(spec.path, parse_pid_choice(opts.pid));
+        } else {
+            series = read_series(spec.path, [&](const SeriesSample& sample) {
+                if (chart) chart->add(sample);
+                return true;
+            });
+            if (!opts.pid.empty()) {
+                const PidChoice c = parse_pid_choice(opts.pid);
+                if (series.first.pid != c.pid || (c.starttime && series.first.starttime != *c.starttime))
+                    throw Error(ErrorKind::NotFound,
+                                fmt::format("no process {} in {} (its series is of {}@{})", opts.pid,
+                                            spec.path, series.first.pid, series.first.starttime));
+            }
+        }
         if (series.samples.size() < 2) {
             // What was skipped is why there is nothing to compare: say that, as bad input.
             if (!series.warnings.empty()) throw Error(ErrorKind::Malformed, series.warnings.front());
@@ -74,6 +187,8 @@ int run_diff(const DiffOptions& opts) {
         before = {series.first, series.first_origin};
         after = {series.last, series.last_origin};
     } else {
+        if (!opts.pid.empty())
+            throw Error(ErrorKind::Usage, "--pid selects one process of a series: give one SERIES file");
         // A file holding several snapshots stands for its first (as A) or its last (as B).
         before = std::move(read_snapshots(parse_snapshot_spec(opts.inputs[0]), true).front());
         after = std::move(read_snapshots(parse_snapshot_spec(opts.inputs[1]), true).back());
@@ -188,6 +303,10 @@ void register_diff_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--plot", opts->plot,
                     "Also write the chart of the series (as memsnap plot draws it) to FILE.svg")
         ->type_name("FILE.svg");
+    cmd->add_option("--pid", opts->pid,
+                    "One process of a many-process stream (watch --all, several PIDs): PID, or "
+                    "PID@STARTTIME when the PID was reused")
+        ->type_name("PID[@START]");
     cmd->add_flag("--human", opts->human,
                   "Print sizes as KiB/MiB/GiB instead of kB (table only; csv and json stay kB)");
     cmd->footer(
@@ -196,8 +315,10 @@ void register_diff_command(CLI::App& app, int& exit_code) {
         "file 16MiB/10%, shared 16MiB/10%, fd 50/20%, thread 10/20%, total 16MiB/10%.\n"
         "The total (Pss + SwapPss) is flagged when it grew past its threshold and no memory\n"
         "group did, so growth is never left unnamed.\n"
-        "Exit status: 0 nothing crossed a threshold, 1 something did, 2 usage error,\n"
-        "5 a snapshot file is malformed.\n"
+        "A stream of many processes (watch --all, several PIDs, --name) ranks the processes\n"
+        "that grew steadily, most certain first, then the system's totals; --pid N diffs one.\n"
+        "Exit status: 0 nothing crossed a threshold, 1 something did (in any process), 2 usage\n"
+        "error, 3 --pid names no process of the stream, 5 a snapshot file is malformed.\n"
         "Colour (growth red past a threshold) only on a terminal, never when NO_COLOR is set.");
     cmd->callback([opts, &exit_code] { exit_code = run_diff(*opts); });
 }

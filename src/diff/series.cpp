@@ -69,9 +69,9 @@ void SeriesPoints::add(const SeriesSample& sample) {
         max_[i] = count_ == 0 ? p.value[i] : std::max(max_[i], p.value[i]);
     }
     if (count_ % stride_ == 0) {
-        if (kept_.size() == kMaxKept) {  // thin to every other one: the stride doubles
-            for (std::size_t i = 0; i < kMaxKept / 2; ++i) kept_[i] = kept_[2 * i];
-            kept_.resize(kMaxKept / 2);
+        if (kept_.size() == max_kept_) {  // thin to every other one: the stride doubles
+            for (std::size_t i = 0; i < max_kept_ / 2; ++i) kept_[i] = kept_[2 * i];
+            kept_.resize(max_kept_ / 2);
             stride_ *= 2;
         }
         if (count_ % stride_ == 0) kept_.push_back(p);

@@ -1,6 +1,7 @@
 #pragma once
 // A series of snapshots of one process (watch, or a shell loop of `snapshot --append`): the
 // trend of every verdict group, and which growth is a steady leak rather than a spike.
+#include <algorithm>
 #include <array>
 #include <span>
 #include <string_view>
@@ -46,6 +47,11 @@ class SeriesPoints {
 public:
     static constexpr std::size_t kMaxKept = 4000;
 
+    SeriesPoints() = default;
+    // Keeps between max_kept / 2 and max_kept samples (at least 4) instead of kMaxKept: a
+    // stream of many processes holds one series per process.
+    explicit SeriesPoints(std::size_t max_kept) : max_kept_(std::max<std::size_t>(max_kept & ~std::size_t{1}, 4)) {}
+
     void add(const SeriesSample& s);
     std::size_t size() const { return count_; }  // samples added
     bool empty() const { return count_ == 0; }
@@ -70,6 +76,7 @@ private:
     Point latest_{};
     std::size_t count_ = 0;
     std::size_t stride_ = 1;
+    std::size_t max_kept_ = kMaxKept;
     std::array<double, kSlots> min_{}, max_{};
 };
 

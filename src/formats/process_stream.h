@@ -3,8 +3,11 @@
 // memsnap.snapshot/1 line per process per tick, each with "tick": N, and one memsnap.gone/1
 // line when a process followed has gone (exited, or left the selection).
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "diff/process_series.h"
 #include "model/snapshot.h"
 
 namespace memsnap {
@@ -26,5 +29,38 @@ struct GoneMarker {
 // One line (with its newline) of the stream: the snapshot's JSON with "tick" added.
 std::string stream_snapshot_line(const Snapshot& snap, uint64_t tick);
 std::string stream_gone_line(const GoneMarker& gone);
+
+// True when `path` is a file (not "-") whose first non-blank line is a JSON object with a
+// "tick" member: a many-process stream, which diff reads with read_process_stream().
+bool is_process_stream(const std::string& path);
+
+// The processes of one tick of the stream, summed: Pss + SwapPss of every line, and the
+// system's memory as the tick's last line recorded it.
+struct StreamTotals {
+    uint64_t tick = 0;
+    int64_t time_ms = 0;
+    uint64_t processes = 0;
+    uint64_t pss = 0;  // kB, Pss + SwapPss
+    SystemMemory system;
+};
+
+struct ProcessStream {
+    std::vector<ProcessSeries> processes;  // in the order of their first lines
+    uint64_t ticks = 0;                     // ticks with at least one line
+    StreamTotals first, last;               // the first tick's and the last tick's
+    std::vector<std::string> warnings;      // "FILE:N: ... skipped", the first kMaxWarnings
+    uint64_t more_warnings = 0;
+    static constexpr std::size_t kMaxWarnings = 100;
+};
+
+// Reads a many-process stream one line at a time, holding per process only a ProcessSeries
+// (bounded, diff/process_series.h) and the text of its latest full line. With `only_pid`,
+// only that PID's processes are kept (the totals still count every line). A torn line of ours
+// (a killed writer: it starts as our lines start) and a sample not after its process's
+// previous one are skipped with a warning naming the line. Anything else that is not one of
+// our lines -- not JSON, not an object, another schema, a snapshot missing a field -- is
+// Error(Malformed, "FILE:N: ..."), as is a stream with no snapshot.
+ProcessStream read_process_stream(const std::string& path,
+                                  std::optional<int64_t> only_pid = std::nullopt);
 
 }  // namespace memsnap

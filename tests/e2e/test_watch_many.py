@@ -202,6 +202,78 @@ class WatchManyInPidNamespace(unittest.TestCase):
         self.assertGreaterEqual(leaker_full, LEAK_STEPS // 2)
 
 
+    def test_diff_names_the_one_leaker_among_the_idle(self):
+        r = memsnap("diff", self.stream)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        lines = r.stdout.splitlines()
+        n = len({(l["pid"], l["starttime"]) for l in self.lines if l["schema"] == "memsnap.snapshot/1"})
+        self.assertIn(f"{n} processes over", lines[0])
+        self.assertIn("1 leaking", lines[0])
+        leak = [l for l in lines if l.startswith("  ")]
+        self.assertEqual(len(leak), 1, r.stdout)
+        self.assertTrue(leak[0].startswith(f"  {self.facts['leaker']}@"), leak[0])
+        self.assertIn("native heap", leak[0])
+        self.assertIn("steady growth", leak[0])
+        # The system line: the processes of the first tick (5 idle, the victim, the leaker).
+        system = lines[-1]
+        self.assertTrue(system.startswith("system: processes 7 -> "), system)
+        self.assertIn("2 new, 2 gone", system)  # the reuser and the newcomer; the victim and the leaver
+
+    def test_diff_json_ranks_the_leaker(self):
+        r = memsnap("diff", self.stream, "--format", "json")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        j = json.loads(r.stdout)
+        self.assertEqual([l["pid"] for l in j["leaks"]], [self.facts["leaker"]])
+        native = j["leaks"][0]["verdicts"][0]
+        self.assertEqual(native["group"], "native")
+        asked = LEAK_STEPS * LEAK_MIB * 1024
+        self.assertGreaterEqual(native["delta"], asked * 0.97)
+        self.assertLessEqual(native["delta"], asked + 2048)
+
+    def test_diff_pid_selects_one_process(self):
+        r = memsnap("diff", self.stream, "--pid", self.facts["leaker"])
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(f"pid {self.facts['leaker']} (leaker)", r.stdout)
+        self.assertIn("likely native leak", r.stdout)
+        idle = self.facts["idle"][0]
+        r = memsnap("diff", self.stream, "--pid", idle)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(f"pid {idle} (memhog)", r.stdout)
+
+    def test_diff_pid_of_a_reused_pid_names_both(self):
+        pid, start = self.facts["victim"]
+        r = memsnap("diff", self.stream, "--pid", pid)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(f"pid {pid} is 2 processes", r.stderr)
+        self.assertIn(f"{pid}@{start}", r.stderr)
+        self.assertIn("--pid PID@STARTTIME", r.stderr)
+        r = memsnap("diff", self.stream, "--pid", f"{pid}@{start}")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(f"pid {pid} (memhog)", r.stdout)
+
+    def test_diff_pid_not_in_the_stream(self):
+        absent = max(l["pid"] for l in self.lines) + 1000
+        r = memsnap("diff", self.stream, "--pid", absent)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn(f"no process {absent} in {self.stream}", r.stderr)
+
+    def test_diff_of_a_garbled_stream_names_the_line(self):
+        with open(self.stream) as f:
+            text = f.read().splitlines(keepends=True)
+        bad = os.path.join(self.dir.name, "garbled.ndjson")
+        with open(bad, "w") as f:
+            f.writelines(text[:3] + ["time_ms,pid,starttime\n"] + text[3:])
+        r = memsnap("diff", bad)
+        self.assertEqual(r.returncode, 5, r.stderr)
+        self.assertIn(f"{bad}:4: not a line of a memsnap stream", r.stderr)
+        # A torn line of ours (a killed writer) is skipped with a warning, not an error.
+        with open(bad, "w") as f:
+            f.writelines(text[:3] + [text[3][:40] + "\n"] + text[3:])
+        r = memsnap("diff", bad)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(f"{bad}:4: not a complete JSON line", r.stderr)
+
+
 class WatchManyUsage(unittest.TestCase):
     def test_needs_a_process(self):
         r = memsnap("watch")
