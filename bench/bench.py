@@ -463,7 +463,7 @@ def main():
     rows += ratio_rows(f"every process (~{nprocs})", [rollup, listing_1, listing, smem_all],
                        rollup, {"memsnap --mem": "<= 1.20x"})
 
-    watch_rows = []
+    watch_all_rows = []
     extra = 20 if smoke else 1000
     print(f"  every process, with {extra} more (sleep)...", flush=True)
     sleepers = []
@@ -502,17 +502,17 @@ def main():
                                 "-o /dev/null", shell=True, ours=True))
         measure([floor, *runs], max(1, reps // 2), 0)
         fc = min(floor.cpu)
-        watch_rows.append(f"| `cat /proc/*/smaps_rollup` (~{nprocs} processes) | {fc * 1000:.1f} ms | "
+        watch_all_rows.append(f"| `cat /proc/*/smaps_rollup` (~{nprocs} processes) | {fc * 1000:.1f} ms | "
                           "1.00x | |")
         for i, (label, flags) in enumerate(variants):
             one, many_ticks = runs[2 * i], runs[2 * i + 1]
             per_tick = (min(many_ticks.cpu) - min(one.cpu)) / (n - 1)
             target = "<= 1.00x" if flags == "" else ""
             verdict = (" (met)" if per_tick <= fc else " (NOT met)") if target else ""
-            watch_rows.append(f"| `memsnap watch --all{flags}` {label}: per steady tick | "
+            watch_all_rows.append(f"| `memsnap watch --all{flags}` {label}: per steady tick | "
                               f"{per_tick * 1000:.1f} ms | {per_tick / fc:.2f}x | {target}{verdict} |")
             if flags == "":
-                watch_rows.append(f"| `memsnap watch --all` first tick (every process in full) | "
+                watch_all_rows.append(f"| `memsnap watch --all` first tick (every process in full) | "
                                   f"{min(one.cpu) * 1000:.1f} ms | {min(one.cpu) / fc:.2f}x | |")
     finally:
         for p in sleepers:
@@ -583,7 +583,7 @@ def main():
         "",
         "| command | CPU | ratio to cat | target |",
         "|---|---|---|---|",
-        *watch_rows,
+        *watch_all_rows,
         "",
         "## Parsing a captured smaps file (one core)",
         "",

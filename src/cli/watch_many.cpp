@@ -111,7 +111,7 @@ struct Key {
 // A process of the stream, from its first line to its gone line.
 struct Tracked {
     std::string name;
-    int64_t last_full_tick = -1;  // -1: never read in full
+    int64_t last_full_tick = -1;  // the sampled tick (0, 1, ...) of its last full read; -1: none
     uint64_t last_full_total = 0;  // Pss + SwapPss at that read, kB
 };
 
@@ -211,7 +211,7 @@ int run_watch_many(const WatchManyOptions& opts) {
                     auto it = tracked.find(Key{p.pid, s.starttime});  // read-only while reading
                     if (!opts.light) {
                         read_full = it == tracked.end() || it->second.last_full_tick < 0 ||
-                                    tick - it->second.last_full_tick >= opts.full_every;
+                                    ticks - it->second.last_full_tick >= opts.full_every;
                         if (!read_full) {
                             const uint64_t now = charged_total(s), then = it->second.last_full_total;
                             read_full = (now > then ? now - then : then - now) >= kFullReadBoundKb;
@@ -256,7 +256,7 @@ int run_watch_many(const WatchManyOptions& opts) {
             Tracked& t = tracked[key];
             t.name = s.name;
             if (r.full) {
-                t.last_full_tick = tick;
+                t.last_full_tick = ticks;
                 t.last_full_total = charged_total(s);
             }
             if (named[i]) named_start.emplace(p.pid, s.starttime);

@@ -14,7 +14,8 @@ namespace memsnap {
 // Full smaps (categories, descriptors, threads) for a process, rather than smaps_rollup:
 // - a PID named on the command line: at every tick (as `watch PID`);
 // - any other: at its first tick in the stream, when its Pss + SwapPss moved by at least
-//   kFullReadBoundKb since its last full read, and at least every `full_every` ticks;
+//   kFullReadBoundKb since its last full read, and at least every `full_every` ticks sampled
+//   (ticks an overrun skipped do not count);
 // - none with --light (smaps_rollup and status only, for every process).
 inline constexpr uint64_t kFullReadBoundKb = 1024;
 
