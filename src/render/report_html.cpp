@@ -1,7 +1,5 @@
 #include "render/report_html.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -12,6 +10,7 @@
 #include "formats/mapping_diff_render.h"
 #include "render/escape.h"
 #include "render/series_chart.h"
+#include "render/wall_clock.h"
 
 namespace memsnap {
 namespace {
@@ -50,13 +49,8 @@ pre { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 
 
 std::string esc(std::string_view s) { return xml_escape(s); }
 
-std::string wall(int64_t ms) {
-    const time_t t = static_cast<time_t>(ms / 1000);
-    struct tm tm {};
-    if (::localtime_r(&t, &tm) == nullptr) return "";
-    char buf[64];
-    return std::string(buf, std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S %Z", &tm));
-}
+// A sample's wall clock in the local zone (TZ respected), with the zone named.
+std::string wall(int64_t ms) { return local_time_text(ms, "%Y-%m-%d %H:%M:%S") + " " + local_zone_text(ms); }
 
 std::string size_kb(double kb) {
     const double a = std::abs(kb);

@@ -1,7 +1,5 @@
 #include "render/series_chart.h"
 
-#include <time.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -11,6 +9,8 @@
 #include "formats/diff_render.h"
 #include "model/error.h"
 #include "render/escape.h"
+#include "render/label_layout.h"
+#include "render/wall_clock.h"
 
 namespace memsnap {
 namespace {
@@ -25,6 +25,9 @@ constexpr std::size_t kLargestCategories = 8;
 
 // Layout (px): margins around the plot area; the right margin holds the labels.
 constexpr int kLeft = 72, kRight = 270, kTop = 58, kBottom = 46, kPanelGap = 30;
+// The distance between two labels' baselines at 12 px text (a 12 px line of DejaVu Sans is 14 px
+// tall from ascender to descender).
+constexpr double kLabelGap = 15;
 
 int plot_width(const ChartOptions& o) { return std::max(o.width - kLeft - kRight, 40); }
 
@@ -101,15 +104,6 @@ int64_t time_step_ms(int64_t span_ms, int target) {
     }
     const int64_t day = 86400000;
     return day * std::max<int64_t>(1, (span_ms / target + day - 1) / day);
-}
-
-std::string wall_clock(int64_t ms, const char* format) {
-    const time_t t = static_cast<time_t>(ms / 1000);
-    struct tm tm {};
-    if (::localtime_r(&t, &tm) == nullptr) return "";
-    char buf[64];
-    std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
-    return std::string(buf, n);
 }
 
 // The Theil-Sen line's intercept: the median of y - slope * x (Theil 1950; Sen 1968).
@@ -294,7 +288,7 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
     out += fmt::format(
         R"(<text class="subtitle" x="{}" y="38" fill="#333333">{} samples over {} from {}; each pixel column shows the first, lowest, highest and last sample in it</text>)"
         "\n",
-        kLeft, thin_.samples(), xml_escape(format_duration(t1 - t0)), xml_escape(wall_clock(t0, "%Y-%m-%d %H:%M:%S %Z")));
+        kLeft, thin_.samples(), xml_escape(format_duration(t1 - t0)), xml_escape(local_time_text(t0, "%Y-%m-%d %H:%M:%S") + " " + local_zone_text(t0)));
     out += fmt::format(R"(<text class="headline" x="{}" y="52" font-weight="bold" fill="{}">{}</text>)" "\n",
                        kLeft, judged.verdicts.flagged.empty() ? "#333333" : "#A33A00", xml_escape(headline));
 
@@ -310,11 +304,25 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         out += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)" "\n", num(x), axis_bottom + 15,
                            t == 0 ? std::string("0") : fmt::format("+{}", xml_escape(format_duration(t))));
         out += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" fill="#666666" font-size="10">{}</text>)" "\n",
-                           num(x), axis_bottom + 29, xml_escape(wall_clock(t0 + t, step < 60000 ? "%H:%M:%S" : "%H:%M")));
+                           num(x), axis_bottom + 29, xml_escape(local_time_text(t0 + t, step < 60000 ? "%H:%M:%S" : "%H:%M")));
     }
+    // The zone of the wall clock (the local one, TZ respected), and its change when the series
+    // crosses one (a change to or from summer time).
+    std::string zone = local_zone_text(t0);
+    if (const std::string end_zone = local_zone_text(t1); end_zone != zone) zone += " until the change to " + end_zone;
+    out += fmt::format(R"(<text class="time-zone" x="{}" y="{}" font-size="10" fill="#666666">elapsed since the first sample; under it the wall clock, {}</text>)" "\n",
+                       kLeft, axis_bottom + 42, xml_escape(zone));
     out += "</g>\n";
 
-    // One panel: axes, grid, lines, thresholds, trends, labels.
+    // The label beside each line's end: its last value and verdict, placed below.
+    struct Label {
+        double y;  // of the line's end
+        std::string text;
+        const Line* line;
+    };
+    std::vector<Label> labels;
+
+    // One panel: axes, grid, lines, thresholds, trends.
     auto panel = [&](bool memory, int top, int height) {
         const double vmax_raw = panel_max(memory);
         const Unit unit = memory ? unit_for(vmax_raw) : Unit{1.0, ""};
@@ -332,12 +340,6 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         out += fmt::format(R"~(<text x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle" fill="#333333">{}</text>)~" "\n",
                            top + height / 2, top + height / 2, memory ? fmt::format("Pss ({})", unit.name) : std::string("count"));
 
-        struct Label {
-            double y;
-            std::string text;
-            const Line* line;
-        };
-        std::vector<Label> labels;
         int nth_threshold = 0;
         for (const Line& l : lines) {
             if (l.memory != memory) continue;
@@ -380,25 +382,36 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
             if (l.group) text += ": " + group_verdict_word(*l.group, judged);
             labels.push_back({y_of(last_v), text, &l});
         }
-        // Labels beside the lines' ends, pushed apart so none overlaps the next.
-        std::sort(labels.begin(), labels.end(), [](const Label& a, const Label& b) { return a.y < b.y; });
-        constexpr double kGap = 15;
-        for (std::size_t i = 1; i < labels.size(); ++i) labels[i].y = std::max(labels[i].y, labels[i - 1].y + kGap);
-        const double bottom = top + height + 4.0;
-        if (!labels.empty() && labels.back().y > bottom) {
-            labels.back().y = bottom;
-            for (std::size_t i = labels.size() - 1; i-- > 0;) labels[i].y = std::min(labels[i].y, labels[i + 1].y - kGap);
-        }
-        for (const Label& lb : labels) {
-            const double x = kLeft + pw + 8;
-            out += fmt::format(R"(<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" {3}/>)" "\n", num(x), num(x + 18), num(lb.y), pen_attrs(lb.line->pen));
-            out += fmt::format(R"(<text class="verdict" data-key="{}" x="{}" y="{}" fill="#222222">{}</text>)" "\n",
-                               xml_escape(lb.line->key), num(x + 22), num(lb.y + 4), xml_escape(lb.text));
-        }
         out += "</g>\n";
     };
     panel(true, mem_top, mem_h);
     if (count_panel) panel(false, count_top, count_h);
+
+    // The labels of both panels in one column right of the plot, in the order of their lines'
+    // ends and never overlapping (render/label_layout.h), each joined to its line's end by a
+    // leader. The band runs from under the headline to above the x axis' labels; when it is too
+    // short for a line of 12 px text per label, the text shrinks (down to 8 px) to fit.
+    if (!labels.empty()) {
+        const double band_top = mem_top + 9.0, band_bottom = axis_bottom - 3.0;
+        const double room = labels.size() > 1 ? (band_bottom - band_top) / static_cast<double>(labels.size() - 1) : kLabelGap;
+        const double gap = std::clamp(room, kLabelGap * 8 / 12, kLabelGap);
+        const double font = std::round(gap / kLabelGap * 12 * 10) / 10;
+        std::vector<double> wanted;
+        for (const Label& lb : labels) wanted.push_back(lb.y);
+        const std::vector<double> placed = spread_labels(wanted, {band_top, band_bottom, gap});
+        const double x = kLeft + pw + 10;
+        out += fmt::format("<g class=\"labels\" font-size=\"{}\">\n", num(font));
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+            const Label& lb = labels[i];
+            out += fmt::format(R"(<path class="leader" d="M{} {} L{} {}" stroke="#888888" stroke-width="0.8" fill="none"/>)" "\n",
+                               kLeft + pw, num(lb.y), num(x), num(placed[i]));
+            out += fmt::format(R"(<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" {3}/>)" "\n", num(x), num(x + 18), num(placed[i]),
+                               pen_attrs(lb.line->pen));
+            out += fmt::format(R"(<text class="verdict" data-key="{}" x="{}" y="{}" fill="#222222">{}</text>)" "\n",
+                               xml_escape(lb.line->key), num(x + 22), num(placed[i] + font / 3), xml_escape(lb.text));
+        }
+        out += "</g>\n";
+    }
     out += "</svg>\n";
     return out;
 }

@@ -27,7 +27,12 @@ QUERY = """(() => {
   for (const t of document.querySelectorAll('text.verdict')) verdicts[t.getAttribute('data-key')] = t.textContent;
   const rows = {};
   for (const r of document.querySelectorAll('tr[data-group]')) rows[r.getAttribute('data-group')] = r.querySelector('td.verdict').textContent;
-  return {paths, verdicts, rows, title: document.title || (document.querySelector('title') || {}).textContent,
+  // Each label's box as the browser lays the text out (user units of the SVG).
+  const boxes = [...document.querySelectorAll('text.verdict')].map(t => {
+    const b = t.getBBox();
+    return {key: t.getAttribute('data-key'), x: b.x, y: b.y, w: b.width, h: b.height};
+  });
+  return {paths, verdicts, rows, boxes, title: document.title || (document.querySelector('title') || {}).textContent,
           text: document.documentElement.textContent, scripts: document.querySelectorAll('script').length};
 })()"""
 
@@ -103,6 +108,16 @@ class Browser(unittest.TestCase):
         self.assertEqual(sorted(dom["paths"]), sorted(GROUPS))  # one path per group
         self.assertIn("leak: steady growth", dom["verdicts"]["native"])
         self.assertIn("no leak", dom["verdicts"]["fd"])
+        # The labels beside the lines' ends: here file, anon, js, graphics and shared all end
+        # within 1 px of 0 (and fd, thread at 3 and 1), yet no two boxes intersect.
+        boxes = dom["boxes"]
+        self.assertEqual(len(boxes), len(GROUPS))
+        for i, a in enumerate(boxes):
+            self.assertGreater(a["h"], 8)  # real text, laid out
+            for b in boxes[i + 1:]:
+                apart = (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or
+                         a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"])
+                self.assertTrue(apart, f"labels {a['key']} and {b['key']} overlap: {a} {b}")
         # The hostile name is text, not markup: it reads back whole and made no element.
         self.assertIn(HOSTILE, dom["title"])
         self.assertEqual(dom["scripts"], 0)

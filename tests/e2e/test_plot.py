@@ -1,5 +1,6 @@
 """`memsnap plot` and `diff --plot` on a real watched leak: a well-formed SVG (xmllint), one
 path per group, the verdict beside its line, hostile process names escaped."""
+import datetime
 import json
 import os
 import re
@@ -88,6 +89,32 @@ class Plot(unittest.TestCase):
         expected = sum(1 for t in times if 1000 <= t - times[0] <= 2000)
         part = self.plot("--since", "1s", "--until", "2s")
         self.assertEqual(int(re.search(r">(\d+) samples over", part).group(1)), expected)
+
+    def test_wall_clock_is_local_time_and_names_its_zone(self):
+        # A POSIX TZ string needs no tzdata: "IST-5:30" is 5 h 30 min east of UTC, named IST,
+        # with no summer time. The expected labels are worked out here from the series' own
+        # time_ms by adding 5:30 to UTC (datetime arithmetic, not the C library's localtime).
+        with open(self.series) as f:
+            t0 = json.loads(f.readline())["time_ms"]
+        ist = datetime.datetime.fromtimestamp(t0 // 1000, datetime.timezone.utc) + datetime.timedelta(hours=5, minutes=30)
+        for tz in ("IST-5:30", "XYZ+3"):  # +3 in POSIX is 3 h *west* of UTC
+            env = dict(os.environ, TZ=tz)
+            svg = subprocess.run([MEMSNAP, "plot", self.series], env=env, capture_output=True, text=True,
+                                 timeout=60).stdout
+            html = subprocess.run([MEMSNAP, "report", self.series], env=env, capture_output=True, text=True,
+                                  timeout=60).stdout
+            if tz.startswith("IST"):
+                local, zone = ist, "UTC+05:30 (IST)"
+            else:
+                local, zone = ist - datetime.timedelta(hours=8, minutes=30), "UTC-03:00 (XYZ)"
+            stamp = local.strftime("%Y-%m-%d %H:%M:%S") + " " + zone
+            self.assertIn(f"from {stamp};", svg)  # the subtitle
+            # The first tick's wall clock (the series is 3 s long: ticks in seconds) and the
+            # axis' note of the zone.
+            first_tick = re.search(r'<text x="72.0" y="\d+" text-anchor="middle" fill="#666666" font-size="10">([^<]*)<', svg)
+            self.assertEqual(first_tick.group(1), local.strftime("%H:%M:%S"))
+            self.assertIn(f"under it the wall clock, {zone}</text>", svg)
+            self.assertIn(stamp, html)  # the report's first sample
 
     def test_categories(self):
         svg = self.plot("--categories", "native_heap,so")

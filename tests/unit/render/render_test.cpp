@@ -10,6 +10,7 @@
 #include "diff/series_judge.h"
 #include "model/error.h"
 #include "render/escape.h"
+#include "render/label_layout.h"
 #include "render/series_chart.h"
 #include "render/thin.h"
 
@@ -191,4 +192,84 @@ TEST_CASE("chart options: sizes and keys are checked") {
     CHECK_NOTHROW(check_chart_options(o));
     o.only = {"native"};
     CHECK_THROWS_AS(check_chart_options(o), Error);
+}
+
+// spread_labels: the expected y are worked out by hand from the rule in label_layout.h (a block
+// of touching labels is centred on the mean of its labels' wanted y minus their offsets in it).
+TEST_CASE("spread_labels: labels apart stay where they want to be") {
+    const std::vector<double> y = spread_labels({100, 50, 200}, {0, 500, 15});
+    CHECK(y == std::vector<double>{100, 50, 200});
+}
+
+TEST_CASE("spread_labels: two labels at one y share it, one gap apart") {
+    // sum = 100 + (100 - 15) = 185 over 2: top 92.5, then 107.5; their mean stays 100.
+    const std::vector<double> y = spread_labels({100, 100}, {0, 500, 15});
+    CHECK(y == std::vector<double>{92.5, 107.5});
+}
+
+TEST_CASE("spread_labels: a cluster centres on its mean and keeps the order asked") {
+    // Given out of order: 110, 100, 105. Sorted 100, 105, 110: (100 + 90 + 80) / 3 = 90 is the
+    // top, so 90, 105, 120, given back in the caller's order.
+    const std::vector<double> y = spread_labels({110, 100, 105}, {0, 500, 15});
+    CHECK(y == std::vector<double>{120, 90, 105});
+}
+
+TEST_CASE("spread_labels: a merge that reaches the block above merges again") {
+    // 100, 112 merge: top (100 + 97) / 2 = 98.5, bottom 113.5; 120 then overlaps it (113.5 + 15
+    // > 120): all three, top (100 + 97 + 90) / 3 = 95.67 -> 95.67, 110.67, 125.67. The label at
+    // 300 stays.
+    const std::vector<double> y = spread_labels({100, 112, 120, 300}, {0, 500, 15});
+    REQUIRE(y.size() == 4);
+    CHECK(y[0] == doctest::Approx(287.0 / 3));
+    CHECK(y[1] == doctest::Approx(287.0 / 3 + 15));
+    CHECK(y[2] == doctest::Approx(287.0 / 3 + 30));
+    CHECK(y[3] == 300);
+}
+
+TEST_CASE("spread_labels: the band's bottom pushes blocks up, one after the other") {
+    // 498, 499 merge at top 491 (bottom 506 > 500): moved up to 485, 500; the label at 470 then
+    // sits one gap above 485, exactly: it stays. 495 alone at the bottom of a band ending at 490
+    // moves to 490.
+    CHECK(spread_labels({470, 498, 499}, {0, 500, 15}) == std::vector<double>{470, 485, 500});
+    CHECK(spread_labels({495}, {0, 490, 15}) == std::vector<double>{490});
+    // 480 must then also move: 490 - 15 = 475.
+    CHECK(spread_labels({480, 495}, {0, 490, 15}) == std::vector<double>{475, 490});
+}
+
+TEST_CASE("spread_labels: a band too short for all: from its top, a gap apart, past its bottom") {
+    // Five at 10 need 60 px between the first and the last; the band holds 40: 0, 15, .., 60.
+    CHECK(spread_labels({10, 10, 10, 10, 10}, {0, 40, 15}) == std::vector<double>{0, 15, 30, 45, 60});
+    CHECK(spread_labels({}, {0, 40, 15}).empty());
+}
+
+TEST_CASE("the chart's labels never overlap, even when the lines end together") {
+    // Every group but native and the total ends at 0 kB or 0 threads here (js, graphics, anon,
+    // file, shared and thread): six lines end at the panels' bottoms.
+    ChartOptions opts;
+    opts.height = 300;
+    SeriesChart chart(opts);
+    SeriesPoints points;
+    for (std::size_t i = 0; i < 20; ++i) {
+        SeriesSample s = sample(i, 99);
+        s.pss[static_cast<std::size_t>(Category::So)] = 0;
+        s.thread_num = 0;
+        chart.add(s);
+        points.add(s);
+    }
+    Snapshot first = snapshot_of(sample(0, 99));
+    const Thresholds th;
+    const std::string svg =
+        chart.render_svg(first, points, judge_series(first, snapshot_of(sample(19, 99)), points, th, JsHeapMode::Auto), th);
+    static const std::regex label(R"re(<text class="verdict" data-key="\w+" x="[0-9.]+" y="([0-9.]+)")re");
+    std::vector<double> ys;
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), label); it != std::sregex_iterator(); ++it)
+        ys.push_back(std::stod((*it)[1]));
+    REQUIRE(ys.size() == 9);
+    std::sort(ys.begin(), ys.end());
+    // The labels' font shrinks with the gap (12 px text at 15 px): a baseline 15 * font / 12 from
+    // the next keeps the 14/12 em of a DejaVu Sans line apart. Here the band (300 - 46 - 3 - 67 =
+    // 184 px) holds 9 labels at 15 px: 12 px text.
+    CHECK(svg.find(R"(<g class="labels" font-size="12.0">)") != std::string::npos);
+    // (Coordinates are printed to 0.1 px.)
+    for (std::size_t i = 1; i < ys.size(); ++i) CHECK(ys[i] - ys[i - 1] >= 14.9);
 }
