@@ -24,12 +24,12 @@ _memsnap() {
 
     local subcommands="mem mem-smaps snapshot diff watch plot report capture serve"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
-    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --jobs --all --fds --rules --no-infer --help"
+    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --jobs --all --fds --columns --rules --no-infer --help"
     local opts_mem_smaps="-v --verbose --rules --no-infer --proc-root --format --human --help"
     local opts_snapshot="-o --output --append --format --proc-root --rules --no-infer --mappings --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --pid --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"
-    local opts_plot="-o --output --format --groups --categories --since --until --width --height --threshold --js-heap --help"
+    local opts_plot="-o --output --format --groups --categories --stack --since --until --width --height --threshold --js-heap --help"
     local opts_watch="--interval --count --duration -o --output --format --light --budget --event --threshold --js-heap --proc-root --rules --no-infer --mappings --plot --all --name --user --cgroup --children --full-every --jobs --help"
     local opts_capture="--all -o --output -z --gzip --light --jobs --proc-root --help"
     local opts_serve="--listen --web.listen-address --interval --name --all --categories --proc-root --rules --no-infer --help"

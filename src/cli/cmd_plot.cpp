@@ -18,6 +18,7 @@ struct PlotOptions {
     std::vector<std::string> groups;
     std::vector<std::string> categories;
     bool by_category = false;
+    bool stack = false;
     std::string since, until;
     int width = 960, height = 540;
     std::vector<std::string> thresholds;
@@ -30,6 +31,7 @@ int run_plot(const PlotOptions& opts) {
     chart_opts.width = opts.width;
     chart_opts.height = opts.height;
     chart_opts.categories = opts.by_category;
+    chart_opts.stack = opts.stack;
     chart_opts.only = opts.groups;
     if (opts.by_category) {
         chart_opts.only.clear();
@@ -136,6 +138,9 @@ void register_plot_command(CLI::App& app, int& exit_code) {
                     "native_heap,so), or with no list the 8 largest")
         ->expected(0, 1)
         ->type_name("[LIST]");
+    cmd->add_flag("--stack", opts->stack,
+                  "The groups as stacked areas (native at the bottom), the total the line on top; "
+                  "no thresholds or trends (they measure a group from zero)");
     cmd->add_option("--since", opts->since, "Start this long after the series' first sample (e.g. 10m)")
         ->type_name("DURATION");
     cmd->add_option("--until", opts->until, "End this long after the series' first sample")

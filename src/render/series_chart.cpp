@@ -20,7 +20,11 @@ namespace {
 constexpr std::size_t kJsAnonSlot = kGroupCount;
 constexpr std::size_t kTotalSlot = kGroupCount + 1;
 constexpr std::size_t kCategorySlot0 = kGroupCount + 2;
-constexpr std::size_t kSlots = kCategorySlot0 + kCategoryCount;
+// With --stack, the stacked layers: the running sum of the wanted memory groups in group order
+// (group_of without and with the anon JS heap rule), so the last layer's top is their sum.
+constexpr std::size_t kLayers = static_cast<std::size_t>(Group::Shared) + 1;  // native .. shared
+constexpr std::size_t kLayerSlot0 = kCategorySlot0 + kCategoryCount;
+constexpr std::size_t kSlots = kLayerSlot0 + 2 * kLayers;
 constexpr std::size_t kLargestCategories = 8;
 
 // Layout (px): margins around the plot area; the right margin holds the labels.
@@ -50,12 +54,29 @@ constexpr std::array<Pen, 8> kPens = {{
 }};
 constexpr Pen kTotalPen = {"#444444", "", 1.2};
 
+// The fill of a stacked layer: its group's colour (as its line: the pen of the same index) under
+// a hatch of its own, so neighbours differ in grey print and without colour vision. Each is an
+// SVG <pattern> of one tile.
+struct Hatch {
+    const char* name;
+    const char* tile;  // the tile's marks, drawn in white over the colour, 8 x 8 px
+};
+constexpr std::array<Hatch, kLayers> kHatches = {{
+    {"diagonal", R"(<path d="M-2 2 L2 -2 M0 8 L8 0 M6 10 L10 6" stroke-width="1.6"/>)"},
+    {"dots", R"(<circle cx="2" cy="2" r="1.3" stroke="none" fill="#ffffff"/><circle cx="6" cy="6" r="1.3" stroke="none" fill="#ffffff"/>)"},
+    {"crosshatch", R"(<path d="M0 4 H8 M4 0 V8" stroke-width="1.2"/>)"},
+    {"horizontal", R"(<path d="M0 2 H8 M0 6 H8" stroke-width="1.4"/>)"},
+    {"back-diagonal", R"(<path d="M-2 6 L2 10 M0 0 L8 8 M6 -2 L10 2" stroke-width="1.6"/>)"},
+    {"vertical", R"(<path d="M2 0 V8 M6 0 V8" stroke-width="1.4"/>)"},
+}};
+
 struct Line {
     std::size_t slot;
     std::string key, label;
     bool memory = true;
     Pen pen;
     std::optional<Group> group;  // the group it is, in group mode
+    std::optional<std::size_t> layer;  // with --stack: its place in the stack, from the bottom
 };
 
 std::string num(double v) { return fmt::format("{:.1f}", v); }
@@ -119,6 +140,19 @@ double median_intercept(const std::vector<double>& x, const std::vector<double>&
     return m;
 }
 
+// The points of one slot's line through the thinned columns: each column's first, extremes (in
+// time order) and last value, at the column's middle, to 0.1 px, without repeats.
+struct Trace {
+    std::vector<std::pair<double, double>> points;
+    double last = 0;  // the value (not px) of the last sample
+};
+
+std::string path_text(const std::vector<std::pair<double, double>>& points, const char* first_command) {
+    std::string d;
+    for (const auto& [x, y] : points) d += fmt::format("{}{} {}", d.empty() ? first_command : " L", num(x), num(y));
+    return d;
+}
+
 std::string pen_attrs(const Pen& p) {
     std::string s = fmt::format(R"(stroke="{}" stroke-width="{}")", p.colour, p.width);
     if (*p.dash) s += fmt::format(R"( stroke-dasharray="{}")", p.dash);
@@ -128,6 +162,8 @@ std::string pen_attrs(const Pen& p) {
 }  // namespace
 
 void check_chart_options(const ChartOptions& o) {
+    if (o.stack && o.categories)
+        throw Error(ErrorKind::Usage, "--stack stacks the verdict groups: draw --categories as lines");
     if (o.width < 320 || o.width > 10000) throw Error(ErrorKind::Usage, "--width must be 320..10000 px");
     if (o.height < 240 || o.height > 10000) throw Error(ErrorKind::Usage, "--height must be 240..10000 px");
     for (const std::string& k : o.only) {
@@ -150,6 +186,11 @@ void check_chart_options(const ChartOptions& o) {
 SeriesChart::SeriesChart(const ChartOptions& options)
     : options_(options), thin_(kSlots, static_cast<std::size_t>(plot_width(options))) {}
 
+bool SeriesChart::stacked(std::size_t g) const {
+    const std::string_view key = group_key(static_cast<Group>(g));
+    return options_.only.empty() || std::find(options_.only.begin(), options_.only.end(), key) != options_.only.end();
+}
+
 void SeriesChart::add(const SeriesSample& sample) {
     const Snapshot snap = snapshot_of(sample);
     std::array<double, kSlots> v{};
@@ -160,6 +201,22 @@ void SeriesChart::add(const SeriesSample& sample) {
     const MemUsage total = snap.total();
     v[kTotalSlot] = static_cast<double>(total.pss + total.swap_pss);
     for (std::size_t c = 0; c < kCategoryCount; ++c) v[kCategorySlot0 + c] = static_cast<double>(sample.pss[c]);
+    if (options_.stack) {
+        for (std::size_t rule = 0; rule < 2; ++rule) {
+            std::array<double, kLayers> layer{};
+            for (std::size_t c = 0; c < kCategoryCount; ++c) {
+                const std::size_t g = static_cast<std::size_t>(group_of(static_cast<Category>(c), rule == 1));
+                if (g < kLayers) layer[g] += static_cast<double>(sample.pss[c] + sample.swap_pss[c]);
+            }
+            double sum = 0;
+            std::size_t k = 0;
+            for (std::size_t g = 0; g < kLayers; ++g) {
+                if (!stacked(g)) continue;
+                sum += layer[g];
+                v[kLayerSlot0 + rule * kLayers + k++] = sum;
+            }
+        }
+    }
     thin_.add(sample.time_ms, v);
 }
 
@@ -170,7 +227,8 @@ std::string group_verdict_word(Group g, const SeriesJudgement& judged) {
     if (s.leak) return "leak: " + std::string(shape_words(s.shape.shape));
     if (end.flagged) return "grew, not steadily";
     if (s.spike) return "spike, fell back";
-    return "no leak";
+    const std::string_view shape = shape_words(s.shape.shape);
+    return shape.empty() || s.shape.shape == SeriesShape::Steady ? "no leak" : "no leak: " + std::string(shape);
 }
 
 std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& points,
@@ -199,28 +257,31 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         for (std::size_t c : cats) {
             const CategoryInfo& info = category_table()[c];
             lines.push_back({kCategorySlot0 + c, std::string(info.key), std::string(info.name), true,
-                             kPens[pen++ % kPens.size()], std::nullopt});
+                             kPens[pen++ % kPens.size()], std::nullopt, std::nullopt});
         }
     } else {
+        std::size_t layers = 0;
         for (std::size_t g = 0; g < kGroupCount; ++g) {
             const Group group = static_cast<Group>(g);
             // The total has its own line below.
             if (!group_is_memory(group) || group == Group::Total || !wanted(group_key(group))) continue;
             const std::size_t slot = group == Group::Js && js_anon ? kJsAnonSlot : g;
             std::string label = std::string(group_key(group)) + (group == Group::Js && js_anon ? " (+anon)" : "");
-            lines.push_back({slot, std::string(group_key(group)), label, true, kPens[pen++ % kPens.size()], group});
+            Line line{slot, std::string(group_key(group)), label, true, kPens[pen++ % kPens.size()], group, std::nullopt};
+            if (o.stack) line.layer = layers++;
+            lines.push_back(line);
         }
     }
     // The total first: drawn under the groups, which often lie on it.
     if (wanted("total") && (!o.categories || o.only.empty()))
-        lines.insert(lines.begin(), Line{kTotalSlot, "total", "Pss total", true, kTotalPen, std::nullopt});
+        lines.insert(lines.begin(), Line{kTotalSlot, "total", "Pss total", true, kTotalPen, std::nullopt, std::nullopt});
     const std::size_t memory_lines = lines.size();
     std::size_t count_pen = 4;
     for (std::size_t g = 0; g < kGroupCount; ++g) {
         const Group group = static_cast<Group>(g);
         if (group_is_memory(group) || (!o.categories && !wanted(group_key(group)))) continue;
         lines.push_back({g, std::string(group_key(group)), std::string(group_key(group)) + " count", false,
-                         kPens[count_pen++ % kPens.size()], group});
+                         kPens[count_pen++ % kPens.size()], group, std::nullopt});
     }
     const bool count_panel = lines.size() > memory_lines;
 
@@ -242,7 +303,7 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
     // The threshold a group is flagged at: its first value plus the larger of the absolute and
     // the relative threshold (both must be passed).
     auto threshold_of = [&](const Line& l) -> std::optional<double> {
-        if (!l.group) return std::nullopt;
+        if (!l.group || l.layer) return std::nullopt;
         const Threshold& th = thresholds[*l.group];
         const double first_v = judged.verdicts.groups[static_cast<std::size_t>(*l.group)].change.before;
         return first_v + std::max(static_cast<double>(th.absolute), first_v * th.percent / 100.0);
@@ -252,7 +313,7 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
     };
     const std::vector<double> minutes = points.minutes();
     auto trend_of = [&](const Line& l) -> std::optional<Fit> {
-        if (!l.group || !judged.trend) return std::nullopt;
+        if (!l.group || l.layer || !judged.trend) return std::nullopt;
         const std::size_t g = static_cast<std::size_t>(*l.group);
         if (!judged.verdicts.groups[g].flagged) return std::nullopt;
         const GroupSeries& s = judged.analysis.groups[g];
@@ -260,11 +321,12 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         return Fit{b, b + s.trend.slope_per_min * (span / 60000.0)};
     };
 
+    auto layer_slot = [&](std::size_t k) { return kLayerSlot0 + (js_anon ? kLayers : 0) + k; };
     auto panel_max = [&](bool memory) {
         double m = 0;
         for (const Line& l : lines) {
             if (l.memory != memory) continue;
-            m = std::max(m, thin_.max(l.slot));
+            m = std::max(m, thin_.max(l.layer ? layer_slot(*l.layer) : l.slot));
             if (auto th = threshold_of(l)) m = std::max(m, *th);
             if (auto f = trend_of(l)) m = std::max({m, f->y0, f->y1});
         }
@@ -280,6 +342,16 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
     out += fmt::format("<title id=\"chart-title\">memsnap: {} over {}</title>\n", who,
                        xml_escape(format_duration(t1 - t0)));
     out += fmt::format(R"(<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>)" "\n", o.width, o.height);
+    if (o.stack) {
+        out += "<defs>\n";
+        for (const Line& l : lines) {
+            if (!l.layer) continue;
+            const Hatch& h = kHatches[static_cast<std::size_t>(*l.group) % kHatches.size()];
+            out += fmt::format(R"(<pattern id="memsnap-layer-{}" width="8" height="8" patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="{}"/><g stroke="#ffffff" fill="none" opacity="0.7">{}</g></pattern>)" "\n",
+                               xml_escape(l.key), l.pen.colour, h.tile);
+        }
+        out += "</defs>\n";
+    }
     out += fmt::format(R"(<text x="{}" y="20" font-size="15" font-weight="bold">{}: {} by {}</text>)" "\n",
                        kLeft, who, "Pss", o.categories ? "category" : "verdict group");
     std::string headline = judged.verdicts.flagged.empty()
@@ -314,6 +386,26 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
                        kLeft, axis_bottom + 42, xml_escape(zone));
     out += "</g>\n";
 
+    auto trace = [&](std::size_t slot, const auto& y_of) {
+        Trace t;
+        auto to = [&](double x, double y) {
+            if (!t.points.empty() && t.points.back() == std::pair{x, y}) return;
+            t.points.emplace_back(x, y);
+        };
+        for (std::size_t c = 0; c < thin_.columns().size(); ++c) {
+            const ColumnThinner::Column& col = thin_.columns()[c];
+            if (col.samples == 0) continue;
+            const ColumnThinner::Cell& cell = thin_.cell(c, slot);
+            const double x = std::round(x_of((static_cast<double>(col.first_ms) + static_cast<double>(col.last_ms)) / 2) * 10) / 10;
+            to(x, std::round(y_of(cell.first) * 10) / 10);
+            to(x, std::round(y_of(cell.min_first ? cell.min : cell.max) * 10) / 10);
+            to(x, std::round(y_of(cell.min_first ? cell.max : cell.min) * 10) / 10);
+            to(x, std::round(y_of(cell.last) * 10) / 10);
+            t.last = cell.last;
+        }
+        return t;
+    };
+
     // The label beside each line's end: its last value and verdict, placed below.
     struct Label {
         double y;  // of the line's end
@@ -340,32 +432,38 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         out += fmt::format(R"~(<text x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle" fill="#333333">{}</text>)~" "\n",
                            top + height / 2, top + height / 2, memory ? fmt::format("Pss ({})", unit.name) : std::string("count"));
 
+        // With --stack, the layers first, each the area between its top (the running sum up to
+        // it) and the one under it, then their lines and labels.
+        if (memory) {
+            std::string tops;  // each layer's top, drawn over all the areas
+            for (const Line& l : lines) {
+                if (!l.layer || thin_.samples() == 0) continue;
+                const std::size_t k = *l.layer;
+                const Trace upper = trace(layer_slot(k), y_of);
+                Trace lower;
+                if (k > 0) lower = trace(layer_slot(k - 1), y_of);
+                else lower.points = {{upper.points.front().first, y_of(0)}, {upper.points.back().first, y_of(0)}};
+                std::vector<std::pair<double, double>> back(lower.points.rbegin(), lower.points.rend());
+                const Hatch& h = kHatches[static_cast<std::size_t>(*l.group) % kHatches.size()];
+                out += fmt::format(R"~(<path class="series layer" data-key="{}" data-hatch="{}" d="{} {} Z" fill="url(#memsnap-layer-{})" stroke="#ffffff" stroke-width="0.8"/>)~" "\n",
+                                   xml_escape(l.key), h.name, path_text(upper.points, "M"), path_text(back, "L"), xml_escape(l.key));
+                tops += fmt::format(R"(<path class="layer-top" data-key="{}" d="{}" fill="none" stroke="{}" stroke-width="1.2" stroke-linejoin="round"/>)" "\n",
+                                    xml_escape(l.key), path_text(upper.points, "M"), l.pen.colour);
+                const double value = upper.last - (k > 0 ? lower.last : 0);
+                std::string text = l.label + " " + size_text(value) + ": " + group_verdict_word(*l.group, judged);
+                labels.push_back({y_of((upper.last + (k > 0 ? lower.last : 0)) / 2), text, &l});
+            }
+            out += tops;
+        }
+
         int nth_threshold = 0;
         for (const Line& l : lines) {
             if (l.memory != memory) continue;
-            // The series: through each column's first, extremes (in time order) and last value.
-            std::string d;
-            double px = -1, py = -1;
-            auto to = [&](double x, double y) {
-                if (x == px && y == py) return;
-                d += fmt::format("{}{} {}", d.empty() ? "M" : " L", num(x), num(y));
-                px = x;
-                py = y;
-            };
-            double last_v = 0;
-            for (std::size_t c = 0; c < thin_.columns().size(); ++c) {
-                const ColumnThinner::Column& col = thin_.columns()[c];
-                if (col.samples == 0) continue;
-                const ColumnThinner::Cell& cell = thin_.cell(c, l.slot);
-                const double x = std::round(x_of((static_cast<double>(col.first_ms) + static_cast<double>(col.last_ms)) / 2) * 10) / 10;
-                to(x, std::round(y_of(cell.first) * 10) / 10);
-                to(x, std::round(y_of(cell.min_first ? cell.min : cell.max) * 10) / 10);
-                to(x, std::round(y_of(cell.min_first ? cell.max : cell.min) * 10) / 10);
-                to(x, std::round(y_of(cell.last) * 10) / 10);
-                last_v = cell.last;
-            }
+            if (l.layer) continue;  // drawn under the lines, above
+            const Trace t = trace(l.slot, y_of);
+            const double last_v = t.last;
             out += fmt::format(R"(<path class="series" data-key="{}" d="{}" fill="none" {} stroke-linejoin="round"/>)" "\n",
-                               xml_escape(l.key), d, pen_attrs(l.pen));
+                               xml_escape(l.key), path_text(t.points, "M"), pen_attrs(l.pen));
             if (auto th = threshold_of(l)) {
                 out += fmt::format(R"(<line class="threshold" data-key="{0}" x1="{1}" x2="{2}" y1="{3}" y2="{3}" stroke="{4}" stroke-width="1" stroke-dasharray="2 6" opacity="0.8"><title>{5} threshold: {6}</title></line>)" "\n",
                                    xml_escape(l.key), kLeft, kLeft + pw, num(y_of(*th)), l.pen.colour, xml_escape(l.label),

@@ -18,6 +18,10 @@ struct ChartOptions {
     int width = 960;   // px, the whole SVG
     int height = 540;
     bool categories = false;  // a line per category row instead of per verdict group
+    // The memory groups as stacked areas (their Pss + SwapPss summed from their categories, in
+    // group order from native up), the total as the line on top; no thresholds or trends (they
+    // measure a group from zero). Not with categories.
+    bool stack = false;
     // Group keys (or, with categories, category keys) to draw; empty: every group (with
     // categories: the 8 rows with the largest Pss).
     std::vector<std::string> only;
@@ -42,13 +46,15 @@ public:
                            const SeriesJudgement& judged, const Thresholds& thresholds) const;
 
 private:
+    bool stacked(std::size_t group) const;  // with stack: is this group a layer?
     ChartOptions options_;
     ColumnThinner thin_;
 };
 
-// What the chart writes beside a group's line: "leak: steady growth", "grew, not steadily",
-// "spike, fell back", "no leak" (with too few samples for a trend: "past threshold" or "below
-// threshold").
+// What the chart writes beside a group's line: "leak: " and the shape diff names (steady growth;
+// grew, then held (a leak that stopped); sawtooth, rising floor), "grew, not steadily", "spike,
+// fell back", "no leak" or, when the group has a shape, "no leak: sawtooth, flat floor (churn)"
+// (with too few samples for a trend: "past threshold" or "below threshold").
 std::string group_verdict_word(Group g, const SeriesJudgement& judged);
 
 }  // namespace memsnap

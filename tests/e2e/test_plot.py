@@ -116,6 +116,52 @@ class Plot(unittest.TestCase):
             self.assertIn(f"under it the wall clock, {zone}</text>", svg)
             self.assertIn(stamp, html)  # the report's first sample
 
+    def test_stack_tops_at_the_total(self):
+        svg = self.plot("--stack")
+        layers = re.findall(r'<path class="series layer" data-key="(\w+)" data-hatch="([\w-]+)" '
+                            r'd="([^"]*)" fill="url\(#([\w-]+)\)"', svg)
+        tops = dict(re.findall(r'<path class="layer-top" data-key="(\w+)" d="([^"]*)"', svg))
+        self.assertEqual([k for k, *_ in layers], ["native", "js", "graphics", "anon", "file", "shared"])
+
+        def points(d):
+            return [(float(x), float(y)) for x, y in re.findall(r"[ML]([0-9.]+) ([0-9.]+)", d)]
+        # Each layer is the area between its top and the top of the one under it (the bottom
+        # one: the zero line), so the stack has no gap and no overlap.
+        below = None
+        for key, _, d, _ in layers:
+            top = points(tops[key])
+            base = points(tops[below]) if below else None
+            if base:
+                self.assertEqual(points(d), top + base[::-1], key)
+            below = key
+        # The last layer's top is the total line, point for point.
+        total_d = re.search(r'class="series" data-key="total" d="([^"]*)"', svg).group(1)
+        self.assertEqual(points(tops["shared"]), points(total_d))
+        # ...and the total the series holds: read through the axis (two grid ticks and the unit
+        # of the memory panel), each sample's Pss + SwapPss summed here over its categories.
+        panel = svg[svg.index('data-panel="memory"'):svg.index('data-panel="counts"')]
+        ticks = [(float(v), float(y) - 4) for y, v in
+                 re.findall(r'<text x="66" y="([0-9.]+)" text-anchor="end" fill="#333333">([0-9.]+)<', panel)]
+        unit = {"KiB": 1, "MiB": 1024, "GiB": 1024 * 1024}[re.search(r">Pss \((\w+)\)<", panel).group(1)]
+        (v0, y0), (v1, y1) = ticks[0], ticks[-1]
+        kb_of = lambda y: (v0 + (y - y0) * (v1 - v0) / (y1 - y0)) * unit
+        with open(self.series) as f:
+            totals = [sum(c["pss"] + c["swap_pss"] for c in json.loads(line)["categories"].values())
+                      for line in f if line.strip()]
+        top = points(tops["shared"])
+        kb_per_px = abs((v1 - v0) * unit / (y1 - y0))
+        for got, want in ((top[0][1], totals[0]), (top[-1][1], totals[-1]),
+                          (min(y for _, y in top), max(totals))):
+            self.assertAlmostEqual(kb_of(got), want, delta=0.15 * kb_per_px)  # y and the ticks are printed to 0.1 px
+        # Told apart without colour: a hatch of its own per layer, each a pattern in the SVG.
+        self.assertEqual(len({h for _, h, _, _ in layers}), len(layers))
+        for _, _, _, pattern in layers:
+            self.assertIn(f'<pattern id="{pattern}"', svg)
+        self.assertIn("leak: steady growth", re.search(r'class="verdict" data-key="native"[^>]*>([^<]*)<', svg).group(1))
+        # A group's threshold and trend measure it from zero: not drawn on a stack.
+        self.assertNotIn('class="threshold" data-key="native"', svg)
+        self.assertEqual(memsnap("plot", self.series, "--stack", "--categories").returncode, 2)
+
     def test_categories(self):
         svg = self.plot("--categories", "native_heap,so")
         self.assertEqual(re.findall(r'class="series" data-key="(\w+)"', svg),
