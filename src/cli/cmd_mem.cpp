@@ -6,6 +6,7 @@
 
 #include "formats/json_text.h"
 #include "cli/common.h"
+#include "cli/table_width.h"
 #include "formats/prom.h"
 #include "formats/snapshot_csv.h"
 #include "formats/snapshot_json.h"
@@ -41,6 +42,7 @@ struct MemOptions {
     unsigned jobs = 0;  // 0: the online CPUs (procfs/process_list.h listing_jobs)
     bool all = false;
     bool fds = false;  // list every descriptor under the table
+    std::string columns = "auto";  // the table's width (cli/table_width.h table_width_for)
     bool no_infer = false;
     RuleSetId rules = RuleSetId::Memsnap;
 };
@@ -164,7 +166,8 @@ class MemPrinter {
             bool hidumper_one = snap.rules == RuleSetId::Hidumper && opts_.pids.size() == 1;
             if (with_title && !hidumper_one)
                 out += fmt::format("pid {} ({})\n", snap.pid, escape_for_terminal(snap.name));
-            out += render_mem_table(snap, TableOptions{.human = opts_.common.human});
+            out += render_mem_table(snap, TableOptions{.human = opts_.common.human,
+                                                       .width = table_width_for(opts_.columns)});
             if (fds) out += render_fd_list(*fds);
             write_stdout(out);
         }
@@ -286,6 +289,13 @@ void register_mem_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--fds", opts->fds,
                   "With a PID: list every open descriptor (number, type, link) under the table, or "
                   "as \"fds\" in the JSON");
+    cmd->add_option("--columns", opts->columns,
+                    "With a PID: the table's width. all: hidumper's ten columns, 15 wide; auto "
+                    "(default): fit the terminal ($COLUMNS, else its width), full layout in a pipe "
+                    "or file; fit: fit even there ($COLUMNS, else 80); N: fit N characters. "
+                    "--rules hidumper keeps hidumper's layout")
+        ->check(columns_value())
+        ->type_name("WHEN");
     add_rules_option(*cmd, opts->rules);
     cmd->add_flag("--no-infer", opts->no_infer,
                   "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");

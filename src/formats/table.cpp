@@ -107,13 +107,20 @@ std::string size_text(uint64_t kb, bool human) {
     return human ? format_kb(kb, true) : fmt::format("{} kB", kb);
 }
 
-void append_resource_sections(std::string& out, const Snapshot& snap, bool human) {
+// `width`: 0, or the width the table fits (a line that would be wider is cut in items).
+void append_resource_sections(std::string& out, const Snapshot& snap, bool human, std::size_t width = 0) {
     if (snap.fd.num > 0 || snap.dma.total > 0) {
         const DmaSummary& d = snap.dma;
         out += "\nDMA:\n";
-        append_item(out, "Dma",
-                    fmt::format("{} (mapped {}, unmapped {})", size_text(d.total, human),
-                                size_text(d.mapped, human), size_text(d.unmapped, human)));
+        const std::string dma = fmt::format("{} (mapped {}, unmapped {})", size_text(d.total, human),
+                                            size_text(d.mapped, human), size_text(d.unmapped, human));
+        if (width == 0 || 16 + dma.size() <= width) {
+            append_item(out, "Dma", dma);
+        } else {
+            append_item(out, "Dma", size_text(d.total, human));
+            append_item(out, "mapped", size_text(d.mapped, human));
+            append_item(out, "unmapped", size_text(d.unmapped, human));
+        }
         for (const auto& [exporter, kb] : largest_first(d.by_exporter))
             append_item(out, exporter, size_text(kb, human));
     }
@@ -175,6 +182,144 @@ void append_hidumper_sections(std::string& out, const Snapshot& snap, bool human
     item("Dma", snap.categories[Category::Graph].pss);
 }
 
+// --- The table fitted to a width (TableOptions::width) ---
+// The order of fitting, each step only while the table is still wider than the width: drop the
+// Heap columns (no row knows them: they live inside the process's allocator), narrow every column
+// to its longest header word or cell plus two spaces, abbreviate the headers (one space apart),
+// then drop whole columns, least telling first. Every cell kept is the full layout's cell.
+struct FitColumn {
+    std::size_t index;                 // into the cells of a row (kHeader's order)
+    std::array<const char*, 3> short_header;
+    int drop_order;                    // 1 is dropped first; 0 never (Pss Total)
+};
+constexpr std::array<FitColumn, 7> kFitColumns = {{
+    {0, {"Pss", "Tot", "kB"}, 0},
+    {1, {"Shr", "Cln", "kB"}, 1},
+    {2, {"Shr", "Drt", "kB"}, 2},
+    {3, {"Prv", "Cln", "kB"}, 3},
+    {4, {"Prv", "Drt", "kB"}, 6},
+    {5, {"Swap", "Tot", "kB"}, 4},
+    {6, {"Swap", "Pss", "kB"}, 5},
+}};
+
+struct FitRow {
+    std::string name;  // with the ':' of a native heap sub-row
+    std::array<std::string, 7> cells;
+    enum Kind { Row, Total, Sub } kind = Row;
+};
+
+std::array<std::string, 7> row_cells(const MemUsage& u, uint64_t pss, bool human) {
+    return {format_kb(pss, human),           format_kb(u.shared_clean, human), format_kb(u.shared_dirty, human),
+            format_kb(u.private_clean, human), format_kb(u.private_dirty, human), format_kb(u.swap, human),
+            format_kb(u.swap_pss, human)};
+}
+
+// `text`'s words in lines of at most `width` characters (a word longer than that alone on one).
+void append_wrapped(std::string& out, std::string_view text, std::size_t width) {
+    std::string line;
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t space = std::min(text.find(' ', at), text.size());
+        const std::string_view word = text.substr(at, space - at);
+        if (!line.empty() && line.size() + 1 + word.size() > width) {
+            out += line + '\n';
+            line.clear();
+        }
+        if (!line.empty()) line += ' ';
+        line += word;
+        at = space + 1;
+    }
+    if (!line.empty()) out += line + '\n';
+}
+
+std::string render_fitted_table(const Snapshot& snap, const TableOptions& options) {
+    const RuleSet& rules = rule_set(snap.rules);
+    const bool human = options.human;
+    const std::size_t width = static_cast<std::size_t>(std::max(options.width, kMinTableWidth));
+    std::vector<FitRow> rows;
+    for (const RowSpec* row : shown_rows(rules, snap)) {
+        const MemUsage& u = snap.categories[row->category];
+        rows.push_back({std::string(row->name), row_cells(u, u.pss, human), FitRow::Row});
+    }
+    const MemUsage total = snap.total();
+    rows.push_back({"Total", row_cells(total, total.pss + total.swap_pss, human), FitRow::Total});
+    for (const NativeHeapRow& row : snap.native_heap)
+        rows.push_back({row.name + ":", row_cells(row.usage, row.usage.pss, human), FitRow::Sub});
+
+    std::size_t name_width = 0;
+    for (const FitRow& r : rows) name_width = std::max(name_width, escape_for_terminal(r.name).size());
+
+    // The layout: which columns, how wide, with which header words.
+    std::vector<const FitColumn*> columns;
+    for (const FitColumn& c : kFitColumns) columns.push_back(&c);
+    bool abbreviated = false;
+    std::vector<std::size_t> widths;
+    std::size_t name_col = name_width;  // hidumper's widths keep its name column of 17 at least
+    auto measure = [&](std::size_t pad, bool fixed) {
+        widths.clear();
+        name_col = std::max<std::size_t>(name_width, fixed ? kNameWidth : 0);
+        std::size_t sum = name_col;
+        for (const FitColumn* c : columns) {
+            std::size_t w = 0;
+            for (int h = 0; h < 3; ++h)
+                w = std::max(w, std::string_view(abbreviated ? c->short_header[h] : kHeader[c->index][h]).size());
+            for (const FitRow& r : rows) w = std::max(w, r.cells[c->index].size());
+            widths.push_back(fixed ? kColWidth : w + pad);
+            sum += widths.back();
+        }
+        return sum;
+    };
+    std::size_t table_width = measure(0, true);  // hidumper's widths, without the Heap columns
+    if (table_width > width) table_width = measure(2, false);
+    if (table_width > width) {
+        abbreviated = true;
+        table_width = measure(1, false);
+    }
+    for (int drop = 1; table_width > width && drop <= 6; ++drop) {
+        std::erase_if(columns, [&](const FitColumn* c) { return c->drop_order == drop; });
+        table_width = measure(1, false);
+    }
+    name_width = name_col;
+
+    std::string out;
+    const std::string_view title = "[memory]";
+    const std::size_t banner = std::min<std::size_t>(70, width);
+    const std::size_t left = (banner - title.size()) / 2;
+    out += std::string(left, '-') + std::string(title) + std::string(banner - title.size() - left, '-') + "\n\n";
+    for (int h = 0; h < 3; ++h) {
+        std::string line(name_width, ' ');
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            const char* word = abbreviated ? columns[i]->short_header[h] : kHeader[columns[i]->index][h];
+            if (human && h == 2) word = "";  // the cells carry their units
+            fmt::format_to(std::back_inserter(line), "{:>{}}", word, widths[i]);
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        if (!line.empty()) out += line + '\n';
+    }
+    out += std::string(name_width, ' ') + std::string(table_width - name_width, '-') + '\n';
+    bool subs = false;
+    for (const FitRow& r : rows) {
+        if (r.kind == FitRow::Total) out += std::string(table_width, '-') + '\n';
+        if (r.kind == FitRow::Sub && !subs) {
+            subs = true;
+            out += "\nnative heap:\n";
+        }
+        const std::string name = escape_for_terminal(r.name);
+        out += std::string(name_width - std::min(name_width, name.size()), ' ') + name;
+        for (std::size_t i = 0; i < columns.size(); ++i)
+            fmt::format_to(std::back_inserter(out), "{:>{}}", r.cells[columns[i]->index], widths[i]);
+        out += '\n';
+        if (r.kind == FitRow::Total && has_inferred_rows(snap)) {
+            out += '\n';
+            append_wrapped(out,
+                           "(inferred): unnamed anonymous mappings attributed by their shape (glibc arenas, malloc "
+                           "mmap chunks, thread stacks, V8 heap pages); --no-infer: name rules only",
+                           width);
+        }
+    }
+    append_resource_sections(out, snap, human, width);
+    return out;
+}
+
 }  // namespace
 
 std::string render_fd_list(const std::vector<OpenFd>& fds) {
@@ -200,6 +345,7 @@ std::string render_mem_table(const Snapshot& snap, const TableOptions& options) 
         out += '\n';
     };
     const RuleSet& rules = rule_set(snap.rules);
+    if (options.width > 0 && !rules.hidumper_layout) return render_fitted_table(snap, options);
     const std::vector<const RowSpec*> rows = shown_rows(rules, snap);
     const int name_width = name_column_width(rules, rows);
     const HeapCells row_heap = rules.hidumper_layout ? HeapCells::Zero : HeapCells::Unknown;
