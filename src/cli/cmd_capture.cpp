@@ -15,6 +15,7 @@
 #include "cli/common.h"
 #include "formats/capture_archive.h"
 #include "model/capture_manifest.h"
+#include "model/rules/rule_set.h"
 #include "procfs/capture.h"
 #include "procfs/process_list.h"
 
@@ -80,7 +81,9 @@ int run_capture(const CaptureCliOptions& opts) {
 
     CaptureManifest manifest;
     manifest.memsnap_version = MEMSNAP_VERSION;
-    manifest.rules = "memsnap";  // the only rule set so far (DESIGN.md section 4)
+    // The files are stored as read, unclassified: a reader picks the rows with its own --rules.
+    // This names the set it gets without one (what a snapshot of the capture says in "rules").
+    manifest.rules = rule_set(RuleSetId::Memsnap).name;
     manifest.light = opts.light;
     if (utsname u{}; ::uname(&u) == 0) {
         manifest.host = u.nodename;

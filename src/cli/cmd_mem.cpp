@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <tuple>
 
 namespace memsnap {
@@ -76,9 +77,13 @@ int64_t parse_time_option(const std::string& text) {
     } else if (r != "Z") {
         throw bad();
     }
-    t.tm_year -= 1900;
-    t.tm_mon -= 1;
-    return static_cast<int64_t>(::timegm(&t)) * 1000 + ms;
+    // Not timegm: its time_t is 32 bits on armhf (Debian 12), and ends in 2038. Days past the
+    // month's end roll over into the next, as timegm's do.
+    using namespace std::chrono;
+    sys_seconds at = sys_days(year(t.tm_year) / month(static_cast<unsigned>(t.tm_mon)) / 1) +
+                     days(t.tm_mday - 1) + hours(t.tm_hour) + minutes(t.tm_min) +
+                     seconds(t.tm_sec);
+    return duration_cast<milliseconds>(at.time_since_epoch()).count() + ms;
 }
 
 // The value a row is sorted by (largest first); missing columns sort last.

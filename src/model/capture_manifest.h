@@ -1,7 +1,7 @@
 #pragma once
 // The manifest `memsnap capture` writes into its tarball (member memsnap-capture.json): when
-// each file was read (wall and monotonic clocks), on which machine, by which memsnap with which
-// rule set, and the processes that could not be captured. Read back by procfs/tarball.cpp.
+// each file was read (wall and monotonic clocks), on which machine, by which memsnap, and the
+// processes that could not be captured. Read back by procfs/tarball.cpp.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,7 +26,7 @@ struct CaptureManifest {
     std::string host;     // uname nodename
     std::string kernel;   // uname release
     std::string machine;  // uname machine (aarch64, armv7l, x86_64)
-    std::string rules;    // the rule set the capturing memsnap would classify with
+    std::string rules;    // the default rule set (a reader's --rules picks any: files are raw)
     bool light = false;   // smaps_rollup instead of smaps
     CaptureTime started;
     CaptureTime finished;

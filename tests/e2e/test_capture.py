@@ -109,6 +109,8 @@ class CaptureOfARealProcess(Scratch):
         self.assertEqual(m["host"], socket.gethostname())
         self.assertEqual(m["kernel"], os.uname().release)
         self.assertEqual(m["skipped"], [])
+        # `rules` names the set a reader gets without --rules: the snapshot's own.
+        self.assertEqual(m["rules"], snap["rules"])
         smaps_time = m["files"][f"{hog.pid}/smaps"]
         self.assertEqual(snap["time_ms"], smaps_time["wall_ms"])
         # One process is read in one go: its first to last file within a second.
