@@ -6,7 +6,7 @@ be byte for byte the native build's. armhf is the point: 32-bit size_t, long and
 kernel (the host's, under qemu) with 64-bit addresses, inodes and directory offsets.
 
 Registered in tests/CMakeLists.txt as ctest test cross.arm (label `cross`; scripts/test.sh skips
-it, .ci/run runs it). Each build lives in <build>/cross-<arch> and is reused when it exists; the
+it; `scripts/test.sh --cross` runs it, not yet .ci/run). Each build lives in <build>/cross-<arch> and is reused when it exists; the
 compiler goes through ccache when there is one."""
 import json
 import os
