@@ -39,6 +39,9 @@ Group group_of(Category c, bool anon_is_js);
 
 // What a category holds in the verdicts: its Pss + SwapPss (hidumper's Pss Total of the row).
 inline uint64_t charged_kb(const MemUsage& u) { return u.pss + u.swap_pss; }
+// The part of a row the kernel cannot simply drop: dirty pages (written back or swapped first)
+// and what is in swap. Clean file pages are not in it.
+inline uint64_t dirty_kb(const MemUsage& u) { return u.private_dirty + u.shared_dirty + u.swap_pss; }
 
 // Each group's value in one snapshot, by Group (kB Pss + SwapPss, or a count). Graphics:
 // GL or gpu.total, whichever is larger, + Graph + dmabuf rows or dma.total, whichever is

@@ -223,6 +223,8 @@ Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
             const int64_t grew = static_cast<int64_t>(charged_kb(b.categories[c])) -
                                  static_cast<int64_t>(charged_kb(a.categories[c]));
             if (info.inferred && grew > 0) g.inferred_delta += grew;
+            g.dirty_delta += static_cast<int64_t>(dirty_kb(b.categories[c])) -
+                             static_cast<int64_t>(dirty_kb(a.categories[c]));
             if (grew <= 0 || grew <= g.top_row_delta) continue;
             g.top_row = c;
             g.top_row_delta = grew;
@@ -278,6 +280,7 @@ Verdicts judge(const Snapshot& a, const Snapshot& b, const SnapshotDiff& d,
 
 void select_verdicts(Verdicts& v, const std::array<bool, kGroupCount>& keep) {
     v.flagged.clear();
+    for (GroupGrowth& g : v.groups) g.v8_bookkeeping = g.clean_pages = false;
     GroupGrowth& js = v.groups[static_cast<std::size_t>(Group::Js)];
     GroupGrowth& native = v.groups[static_cast<std::size_t>(Group::Native)];
     const bool v8_heap = js.top_row == Category::JsHeapInferred ||
@@ -287,6 +290,16 @@ void select_verdicts(Verdicts& v, const std::array<bool, kGroupCount>& keep) {
             kV8BookkeepingShare * static_cast<double>(js.change.delta())) {
         native.flagged = false;
         native.v8_bookkeeping = true;
+    }
+    GroupGrowth& file = v.groups[static_cast<std::size_t>(Group::File)];
+    const bool other_memory = std::any_of(v.groups.begin(), v.groups.end(), [&](const GroupGrowth& g) {
+        return g.flagged && group_has_categories(g.group) && g.group != Group::File &&
+               keep[static_cast<std::size_t>(g.group)];
+    });
+    if (file.flagged && other_memory && v.categories_known &&
+        file.dirty_delta < static_cast<int64_t>(file.threshold.absolute)) {
+        file.flagged = false;
+        file.clean_pages = true;
     }
     bool memory_named = false;
     for (const GroupGrowth& g : v.groups) {

@@ -89,6 +89,12 @@ struct GroupGrowth {
     int64_t peak_delta = 0;
     // Native growth within what V8 mallocs for the JS heap growth beside it: not a verdict.
     bool v8_bookkeeping = false;
+    // Memory groups: the growth of the pages the kernel cannot simply drop (kB Private_Dirty +
+    // Shared_Dirty + SwapPss of the group's rows), first snapshot to last.
+    int64_t dirty_delta = 0;
+    // File group: growth in clean pages only (dirty_delta under its absolute threshold) beside
+    // another flagged memory group: the process paged in files it maps, not a separate leak.
+    bool clean_pages = false;
 };
 
 // V8 mallocs its own bookkeeping as its JS heap grows: measured on node 20 (nodehog.js, 50-200
@@ -120,7 +126,10 @@ Verdicts judge(const Snapshot& before, const Snapshot& after, const SnapshotDiff
 // score first; the total is among them only when no memory group is, so growth past the total
 // threshold is always named somewhere. Native growth beside a flagged V8 heap (js heap
 // (inferred), or AnonPage other under the anon rule) of at most kV8BookkeepingShare of it is
-// unflagged and marked v8_bookkeeping.
+// unflagged and marked v8_bookkeeping. File growth beside another flagged memory group whose
+// dirty part (dirty_delta) stayed under the file threshold is unflagged and marked clean_pages:
+// clean file pages are the kernel's to drop (a binary paging in as it runs), not a leak. Alone,
+// the file group stays a verdict, so growth of the total is still named.
 void select_verdicts(Verdicts& v, const std::array<bool, kGroupCount>& keep);
 
 }  // namespace memsnap

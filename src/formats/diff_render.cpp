@@ -263,6 +263,31 @@ std::string bookkeeping_line(const Verdicts& v) {
                        human_signed_size(js.change.delta()));
 }
 
+std::string clean_file_line(const Verdicts& v) {
+    const GroupGrowth& file = v.groups[static_cast<std::size_t>(Group::File)];
+    // The flagged memory group that grew most is the one beside it.
+    const GroupGrowth* beside = nullptr;
+    for (const GroupGrowth& g : v.flagged) {
+        if (group_has_categories(g.group) && (!beside || g.change.delta() > beside->change.delta()))
+            beside = &g;
+    }
+    std::string other = beside ? fmt::format(" alongside {} {}", group_wording(*beside, v).label,
+                                             human_signed_size(beside->change.delta()))
+                               : std::string();
+    return fmt::format("file {}{}: clean pages of files it maps, which the kernel can drop; "
+                       "not a separate leak",
+                       human_signed_size(file.change.delta()), other);
+}
+
+std::vector<std::string> verdict_notes(const Verdicts& v) {
+    std::vector<std::string> notes;
+    if (v.groups[static_cast<std::size_t>(Group::Native)].v8_bookkeeping)
+        notes.push_back(bookkeeping_line(v));
+    if (v.groups[static_cast<std::size_t>(Group::File)].clean_pages)
+        notes.push_back(clean_file_line(v));
+    return notes;
+}
+
 std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options) {
     const SnapshotDiff& d = r.diff;
     const bool human = options.human;
@@ -404,8 +429,7 @@ std::string render_diff_text(const DiffReport& r, const DiffTextOptions& options
             std::string line = verdict_headline(g, v);
             add("  " + (options.color ? paint(line, kBoldRed) : line) + "\n");
         }
-        if (v.groups[static_cast<std::size_t>(Group::Native)].v8_bookkeeping)
-            add("  " + bookkeeping_line(v) + "\n");
+        for (const std::string& note : verdict_notes(v)) add("  " + note + "\n");
     }
     add("js heap rule: " + v.js_rule.reason + "\n");
     return out;
@@ -466,7 +490,11 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
                             {"new_mappings", g.new_mappings},
                             {"size_delta", g.size_delta}};
         }
-        if (group_has_categories(g.group)) j["inferred_delta"] = g.inferred_delta;
+        if (group_has_categories(g.group)) {
+            j["inferred_delta"] = g.inferred_delta;
+            j["dirty_delta"] = g.dirty_delta;
+        }
+        if (g.group == Group::File) j["clean_pages"] = g.clean_pages;
         if (g.group == Group::Native) j["v8_bookkeeping"] = g.v8_bookkeeping;
         groups[std::string(group_key(g.group))] = std::move(j);
     }
@@ -503,9 +531,7 @@ nlohmann::ordered_json diff_to_json(const DiffReport& r) {
         {"groups", std::move(groups)},
         {"verdicts", std::move(verdicts)},
         {"categories_known", v.categories_known},
-        {"notes", v.groups[static_cast<std::size_t>(Group::Native)].v8_bookkeeping
-                      ? oj::array({bookkeeping_line(v)})
-                      : oj::array()},
+        {"notes", verdict_notes(v)},
         {"leak", !v.flagged.empty()},
     };
 }

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "diff/snapshot_diff.h"
 #include "diff/verdict.h"
@@ -51,6 +52,14 @@ std::string verdict_headline(const GroupGrowth& g, const Verdicts& v);
 // "native +14.0 MiB alongside JS +242.0 MiB: V8's own bookkeeping, not a separate leak", for a
 // native group marked v8_bookkeeping.
 std::string bookkeeping_line(const Verdicts& v);
+
+// "file +18.0 MiB alongside JS heap +150.0 MiB: clean pages of files it maps, which the kernel
+// can drop; not a separate leak", for a file group marked clean_pages.
+std::string clean_file_line(const Verdicts& v);
+
+// The lines said under the verdicts about growth that is no verdict of its own: V8's
+// bookkeeping, clean file pages. Empty when there is none.
+std::vector<std::string> verdict_notes(const Verdicts& v);
 
 // "850ms", "4.2s", "42s", "2m10s", "1h05m", "2d03h"; negative with a leading '-'.
 std::string format_duration(int64_t ms);

@@ -231,6 +231,29 @@ class CrossBuild(unittest.TestCase):
                 with self.subTest(arch=arch, args=args):
                     self.run_both(arch, args)
 
+    def test_a_chart_and_a_report_past_2038(self):
+        # Six snapshots of a fixture smaps dated 2040 (a 32-bit time_t ends in January 2038):
+        # the chart's and the report's wall clock must be the native build's, in UTC and in a
+        # zone with an offset.
+        smaps = os.path.join(FIXTURES, "linux-real", "6603", "smaps")
+        series = os.path.join(self.tmp, "2040.ndjson")
+        with open(series, "wb") as f:
+            for i in range(6):
+                f.write(subprocess.run(
+                    [MEMSNAP, "snapshot", "--smaps", smaps, "--pid", "6603",
+                     "--time", f"2040-03-01T10:00:{i * 5:02}Z"],
+                    capture_output=True, check=True, timeout=60).stdout)
+        for arch in TARGETS:
+            for tz in ("UTC", "Asia/Kolkata"):
+                os.environ["TZ"] = tz
+                try:
+                    for args in (["plot", series, "-o", "-"], ["report", series, "-o", "-"]):
+                        with self.subTest(arch=arch, tz=tz, args=args):
+                            out = self.run_both(arch, args).stdout.decode()
+                            self.assertIn("2040-03-01", out)
+                finally:
+                    del os.environ["TZ"]
+
     def test_a_capture_taken_here_byte_for_byte(self):
         pid = str(self.pid)
         snaps = {}

@@ -27,6 +27,8 @@
  *                    pair: the pause a thread of the target sees while something holds its mmap
  *                    lock (a reader of /proc/PID/smaps)
  *                    -> ok <pairs> <max us> <p99 us> <p50 us> <pairs over 1 ms>
+ *   mapread PATH     map the file PATH read-only (MAP_PRIVATE) and read one byte of every page:
+ *                    its pages come in clean, as a binary's do while it runs  -> ok <bytes mapped>
  *   comm NAME        rename the process (main thread's comm; a test cannot write another
  *                    process's /proc/PID/comm: the kernel answers EINVAL)  -> ok
  *   exitmain         the main thread exits (pthread_exit) after replying; a new thread reads the
@@ -36,6 +38,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -46,6 +49,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -279,6 +283,24 @@ static void run(char *line, char *out, size_t outsz) {
         snprintf(out, outsz, "ok %ld %ld %ld %ld %ld", pairs, worst / 1000,
                  pairs ? lat_ns[pairs * 99 / 100] / 1000 : 0, pairs ? lat_ns[pairs / 2] / 1000 : 0,
                  over_ms);
+    } else if (!strcmp(cmd, "mapread")) {
+        char path[4096];
+        if (sscanf(line, "%*s %4095s", path) != 1) { snprintf(out, outsz, "err mapread needs PATH"); return; }
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0) {
+            snprintf(out, outsz, "err mapread: %s", fd < 0 ? strerror(errno) : "empty or unreadable");
+            if (fd >= 0) close(fd);
+            return;
+        }
+        const volatile char *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        int e = errno;
+        close(fd);
+        if (p == MAP_FAILED) { snprintf(out, outsz, "err mapread: %s", strerror(e)); return; }
+        long page = sysconf(_SC_PAGESIZE);
+        unsigned sum = 0;
+        for (off_t off = 0; off < st.st_size; off += page) sum += (unsigned char)p[off];
+        snprintf(out, outsz, "ok %lld %u", (long long)st.st_size, sum & 1u);
     } else if (!strcmp(cmd, "comm")) {
         char comm[16];
         if (sscanf(line, "%*s %15s", comm) != 1) { snprintf(out, outsz, "err comm needs NAME"); return; }

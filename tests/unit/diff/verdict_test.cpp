@@ -382,6 +382,42 @@ TEST_CASE("native growth within V8's own bookkeeping beside a JS heap leak is no
     CHECK(verdicts_of(a, j).flagged.size() == 2);
 }
 
+TEST_CASE("clean file pages beside another leak are a note, dirty ones and file alone a verdict") {
+    // native +100 MiB (flagged), FilePage other +18 MiB of Pss all Private_Clean: the file
+    // threshold is 16 MiB and 10 %, the dirty part (Private_Dirty + Shared_Dirty + SwapPss)
+    // grew by 0, under 16 MiB: a note, no second verdict.
+    Snapshot a = base(), b = base();
+    b.categories[Category::NativeHeap].pss += 100 * 1024;
+    b.categories[Category::FileOther].pss = 18 * 1024;
+    b.categories[Category::FileOther].private_clean = 18 * 1024;
+    Verdicts v = verdicts_of(a, b);
+    REQUIRE(v.flagged.size() == 1);
+    CHECK(v.flagged[0].group == Group::Native);
+    CHECK(group(v, Group::File).clean_pages);
+    CHECK(group(v, Group::File).dirty_delta == 0);
+    REQUIRE(verdict_notes(v).size() == 1);
+    CHECK(verdict_notes(v)[0] ==
+          "file +18.0 MiB alongside native heap +100.0 MiB: clean pages of files it maps, which "
+          "the kernel can drop; not a separate leak");
+    // 10 MiB of it dirty (a private file mapping written to) + 7 MiB in swap = 17 MiB >= 16:
+    // pages the kernel cannot drop, a verdict of its own.
+    b.categories[Category::FileOther].private_dirty = 10 * 1024;
+    b.categories[Category::FileOther].swap_pss = 7 * 1024;
+    Verdicts w = verdicts_of(a, b);
+    REQUIRE(w.flagged.size() == 2);
+    CHECK_FALSE(group(w, Group::File).clean_pages);
+    CHECK(group(w, Group::File).dirty_delta == 17 * 1024);
+    CHECK(verdict_notes(w).empty());
+    // Clean file growth alone is still named (the total grew): a verdict, as before.
+    Snapshot c = base();
+    c.categories[Category::FileOther].pss = 18 * 1024;
+    c.categories[Category::FileOther].private_clean = 18 * 1024;
+    Verdicts alone = verdicts_of(a, c);
+    REQUIRE(alone.flagged.size() == 1);
+    CHECK(alone.flagged[0].group == Group::File);
+    CHECK_FALSE(group(alone, Group::File).clean_pages);
+}
+
 TEST_CASE("the native verdict names a non-glibc allocator and Python's objects") {
     Snapshot a = base(), b = base();
     b.categories[Category::NativeHeapInferred].pss = 32768;
