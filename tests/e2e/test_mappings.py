@@ -480,17 +480,24 @@ class MappingDiffLive(unittest.TestCase):
             self.assertEqual(memsnap("snapshot", hog.pid, "--mappings", "--append", s).returncode, 0)
             self.assertEqual(memsnap("snapshot", hog.pid, "--append", s).returncode, 0)
             path = hog.cmd("file 8")
+            with open(f"/proc/{hog.pid}/smaps") as f:
+                smaps = f.read()  # for the message, should the file be missing from the diff
             self.assertEqual(memsnap("snapshot", hog.pid, "--mappings", "--append", s).returncode, 0)
             hog.cmd("file 8")  # grown after the last sample with mappings: not listed
             self.assertEqual(memsnap("snapshot", hog.pid, "--append", s).returncode, 0)
             r = memsnap("diff", s, "--format", "json")
+            with open(s) as f:
+                lines = f.read().splitlines()
         self.assertIn(r.returncode, (0, 1), r.stderr)
         m = json.loads(r.stdout)["mappings"]
         self.assertTrue(m["before"].endswith("s.ndjson:1"), m)
         self.assertTrue(m["after"].endswith("s.ndjson:3"), m)
         total = [l for l in m["lists"] if l["group"] == "total"][0]
         news = [l for l in total["lines"] if l["kind"] == "new" and l["label"].startswith("/")]
-        self.assertEqual([l["label"] for l in news], [path])
+        at = smaps.find(path)
+        self.assertEqual([l["label"] for l in news], [path],
+                         (m, r.stderr, smaps[max(0, at - 100):at + 1200],
+                          [json.loads(l).get("mappings", {}).get("names") for l in lines]))
         self.assertTrue(within(news[0]["pss_total_delta"], 8 * 1024))
 
     def test_sixty_thousand_mappings_stay_compact(self):
