@@ -25,7 +25,7 @@ _memsnap() {
     local subcommands="mem mem-smaps snapshot diff watch plot report capture serve"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
     local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --jobs --all --fds --columns --rules --no-infer --help"
-    local opts_mem_smaps="-v --verbose --rules --no-infer --proc-root --format --human --help"
+    local opts_mem_smaps="-v --verbose --smaps --rules --no-infer --proc-root --format --human --help"
     local opts_snapshot="-o --output --append --format --proc-root --rules --no-infer --mappings --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --pid --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"

@@ -53,6 +53,7 @@ set -l smaps_cond "__fish_seen_subcommand_from mem-smaps; or __fish_contains_opt
 complete -c memsnap -n $smaps_cond -s v -l verbose -d 'One row per mapping, with address range'
 complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l rules -x -a 'memsnap hidumper dumpsys' -d 'Rule set for the rows'
 complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l no-infer -d 'Name rules only: no attribution by mapping shape'
+complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l smaps -r -F -d 'A lone smaps file instead of a PID'
 complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l proc-root -x -a '(__fish_complete_directories)' -d 'Read a /proc-like tree'
 complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l format -x -a 'table json csv' -d 'Output format'
 complete -c memsnap -n "__fish_seen_subcommand_from mem-smaps" -l human -d 'Sizes as KiB/MiB/GiB'

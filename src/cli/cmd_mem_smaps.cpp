@@ -6,6 +6,7 @@
 #include "cli/common.h"
 #include "formats/mem_smaps.h"
 #include "model/accumulate.h"
+#include "model/error.h"
 #include "model/mapping_groups.h"
 #include "procfs/collect.h"
 
@@ -15,6 +16,7 @@ namespace {
 struct MemSmapsCliOptions {
     CommonOptions common;
     std::string pid;
+    std::string smaps_file;  // a lone smaps file instead of a process
     bool verbose = false;
     bool no_infer = false;
     RuleSetId rules = RuleSetId::Memsnap;
@@ -25,9 +27,11 @@ struct MemSmapsCliOptions {
 constexpr std::size_t kFlushBytes = 64 * 1024;
 
 int run_mem_smaps(const MemSmapsCliOptions& opts) {
-    ProcRoot root = open_proc_root(opts.common.proc_root);
+    const bool lone = !opts.smaps_file.empty();
+    if (lone == !opts.pid.empty())
+        throw Error(ErrorKind::Usage, lone ? "--smaps FILE takes no PID: give one or the other"
+                                           : "give a PID, or --smaps FILE");
     SmapsReader reader;
-    const int64_t pid = resolve_process(root, opts.pid);
     MemSmapsOptions view;
     view.verbose = opts.verbose;
     view.human = opts.common.human;
@@ -70,7 +74,15 @@ int run_mem_smaps(const MemSmapsCliOptions& opts) {
         }
     };
     collect.on_finish = on_finish;
-    Snapshot snap = collect_snapshot(root, pid, reader, collect);
+    int64_t pid = 0;  // a lone file's: unknown, as memsnap --mem --smaps says
+    Snapshot snap;
+    if (lone) {
+        snap = classify_smaps_file(opts.smaps_file, reader, collect);
+    } else {
+        ProcRoot root = open_proc_root(opts.common.proc_root);
+        pid = resolve_process(root, opts.pid);
+        snap = collect_snapshot(root, pid, reader, collect);
+    }
     MemSmapsRenderer renderer(view);
     std::string out = renderer.begin(pid);
     for (const ListedMapping& l : list.mappings()) {
@@ -91,12 +103,14 @@ void register_mem_smaps_command(CLI::App& app, int& exit_code) {
     auto opts = std::make_shared<MemSmapsCliOptions>();
     CLI::App* cmd = app.add_subcommand(
         "mem-smaps",
-        "hidumper's per-mapping view of a PID: one row per mapping name, or with -v per mapping "
-        "(also: memsnap --mem-smaps PID [-v])");
+        "hidumper's per-mapping view of a PID or a lone smaps file: one row per mapping name, or "
+        "with -v per mapping (also: memsnap --mem-smaps PID [-v])");
     cmd->add_option("pid", opts->pid,
                     "PID, 'self', or a process name (exact match on /proc/*/comm)")
-        ->type_name("PID")
-        ->required();
+        ->type_name("PID");
+    cmd->add_option("--smaps", opts->smaps_file,
+                    "The mappings of a lone smaps file ('-' for standard input) instead of a PID")
+        ->type_name("FILE");
     cmd->add_flag("-v,--verbose", opts->verbose,
                   "One row per mapping, with its permissions and address range");
     add_rules_option(*cmd, opts->rules);

@@ -230,6 +230,12 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
     snap.time_ms = unix_time_ms();
     snap.rules = options.rules;
     MemoryAccumulator acc({.infer = options.infer, .rules = options.rules});
+    MappingSetBuilder records;
+    auto listen = [&](const Mapping& m, Category c, int match) {
+        if (options.mappings) records.add(m, c, match);
+        if (options.on_mapping) (*options.on_mapping)(m, c, match);
+    };
+    if (options.mappings || options.on_mapping) acc.set_listener(listen);
     GraphicsAccumulator gfx;
     auto add = [&](const Mapping& m) { add_to_graphics(gfx, m, acc.add(m), options.rules); };
     // A file the user named: open_input_file() refuses devices and FIFOs, errors are Io.
@@ -240,6 +246,9 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
     snap.native_heap = acc.native_heap();
     snap.runtime = std::string(acc.layout().runtime_name);
     snap.allocator = std::string(allocator_name(acc.layout().allocator()));
+    if (options.mappings)
+        snap.mappings = records.finish([&](int match) { return acc.row_of_match(match); });
+    if (options.on_finish) (*options.on_finish)(acc);
     gfx.finish(snap);
     return snap;
 }

@@ -43,7 +43,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
 
 // Classifies a lone smaps file (`-` for stdin) with no other context: categories and the
 // native heap breakdown, and the dma/gpu parts its dmabuf and GPU device mappings give
-// (options.infer as above; the other options do not apply).
+// (options.infer, rules, mappings, on_mapping and on_finish as above; the others do not apply).
 Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
                              const CollectOptions& options = {});
 

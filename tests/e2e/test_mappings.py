@@ -7,9 +7,10 @@ import importlib.util
 import json
 import os
 import re
+import subprocess
 import tempfile
 
-from harness import FIXTURES, Memhog, fixture, memsnap, memsnap_json, unittest
+from harness import FIXTURES, MEMSNAP, Memhog, fixture, memsnap, memsnap_json, unittest
 
 # tests/fixtures/expected_rules.py: the rule sets written again from their upstream text.
 _spec = importlib.util.spec_from_file_location("expected_rules",
@@ -268,6 +269,35 @@ class MemSmapsRules(unittest.TestCase):
                 self.assertEqual(len(got), len(want), (tree, verbose))
                 for g, w in zip(got, want):
                     self.assertEqual(g, w, (tree, verbose))
+
+    def test_a_lone_smaps_file(self):
+        # --smaps FILE (or '-'): the same table, worked out from the file as above, without a
+        # tree around it; the JSON says the PID is unknown (0).
+        tree, pid = "ohos-app", "1198"
+        path = fixture(tree, pid, "smaps")
+        mappings = read_smaps_file(path)
+        for m in mappings:
+            m["row"] = expected_rules.hidumper(m["name"], m["inode"])
+            m["name"] = m["name"].rstrip(" ")
+        for verbose in (False, True):
+            want = hidumper_smaps_table(mappings, verbose)
+            v = ["-v"] if verbose else []
+            r = memsnap("--mem-smaps", "--smaps", path, "--rules", "hidumper", *v)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout.splitlines(), want, verbose)
+            with open(path, "rb") as f:
+                r = subprocess.run([MEMSNAP, "--mem-smaps", "--smaps", "-", "--rules", "hidumper", *v],
+                                   stdin=f, capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout.splitlines(), want, verbose)
+        j = memsnap_json("--mem-smaps", "--smaps", path, "-v")
+        self.assertEqual(j["pid"], 0)
+        self.assertEqual([(m["start"], m["pss"]) for m in j["mappings"]],
+                         [(m["start"].lstrip("0") or "0", m["pss"]) for m in mappings])
+        for bad in (["--smaps", path, pid], []):
+            r = memsnap("--mem-smaps", *bad)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
 
     def test_rows_follow_the_rule_set(self):
         # dumpsys names its rows its own way and gives a .so's unnamed bss the .so's row.
