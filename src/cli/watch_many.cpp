@@ -113,12 +113,21 @@ struct Tracked {
     std::string name;
     int64_t last_full_tick = -1;  // the sampled tick (0, 1, ...) of its last full read; -1: none
     uint64_t last_full_total = 0;  // Pss + SwapPss at that read, kB
+    // Its last light sample read from all its files (stat, status, smaps_rollup), and when:
+    // while smaps_rollup stays the same, a tick reads that file alone and repeats the rest.
+    std::optional<Snapshot> last_light;
+    int64_t last_light_tick = -1;
 };
+
+// A light sample is read from all its files at least every this many ticks, even while its
+// smaps_rollup does not move (status' VmHWM or Threads can change alone).
+constexpr int64_t kLightRereadTicks = 10;
 
 // What reading one chosen process gave this tick.
 struct ReadOutcome {
     std::optional<Snapshot> snapshot;
     bool full = false;
+    bool repeated = false;  // smaps_rollup alone was read: as at the last light read
     std::optional<ErrorKind> error;
     std::string message;
     std::exception_ptr failure;  // not an Error (out of memory): rethrown in PID order
@@ -178,7 +187,10 @@ int run_watch_many(const WatchManyOptions& opts) {
                                               // process of that PID is not the one named
     std::map<std::string, uint64_t> skipped;  // reason -> processes skipped (summed over ticks)
     std::set<int64_t> said;                    // PIDs whose read error was said once
-    uint64_t lines = 0, full_reads = 0, rollup_reads = 0, gone_lines = 0;
+    uint64_t lines = 0, full_reads = 0, rollup_reads = 0, repeated_reads = 0, gone_lines = 0;
+    // A live read stamps a sample with the time it was read, so one repeated from the last read
+    // (a steady tick) differs only in that time; a capture's samples carry its own times.
+    const bool live_root = root.source().origin().time_source.empty();
     std::set<Key> followed;  // every process that had a line
     int code = kExitOk;
     const int64_t start = monotonic_ms();
@@ -199,6 +211,25 @@ int run_watch_many(const WatchManyOptions& opts) {
             named.push_back(p.named && !reused);
         }
         std::vector<ReadOutcome> results(chosen.size());
+        // The process's last light sample with a new time, when its smaps_rollup (one file) reads
+        // as at that sample's read: how 1 000 idle processes cost one file each a tick. Anything
+        // else (a changed or unreadable rollup) is read in full by collect_snapshot.
+        auto repeat_if_steady = [&](const LiveProcess& p, SmapsReader& own) -> std::optional<Snapshot> {
+            auto it = tracked.find(Key{p.pid, p.starttime});  // read-only while reading
+            if (!live_root || it == tracked.end() || !it->second.last_light ||
+                ticks - it->second.last_light_tick >= kLightRereadTicks)
+                return std::nullopt;
+            std::optional<MemUsage> now;
+            try {
+                now = read_rollup_totals(root, p.pid, own);
+            } catch (const Error&) {
+                return std::nullopt;  // gone or changed: collect_snapshot says which
+            }
+            if (!now || *now != *it->second.last_light->rollup) return std::nullopt;
+            Snapshot s = *it->second.last_light;
+            s.time_ms = unix_time_ms();
+            return s;
+        };
         read_in_parallel(chosen.size(), parallel_read_jobs(root, chosen.size(), jobs),
                          [&](std::size_t i, unsigned w) {
             SmapsReader& own = w == 0 ? reader : spare[w - 1];
@@ -207,7 +238,9 @@ int run_watch_many(const WatchManyOptions& opts) {
             try {
                 bool read_full = !opts.light && named[i];
                 if (!read_full) {
-                    Snapshot s = collect_snapshot(root, p.pid, own, light);
+                    std::optional<Snapshot> steady = repeat_if_steady(p, own);
+                    r.repeated = steady.has_value();
+                    Snapshot s = steady ? std::move(*steady) : collect_snapshot(root, p.pid, own, light);
                     auto it = tracked.find(Key{p.pid, s.starttime});  // read-only while reading
                     if (!opts.light) {
                         read_full = it == tracked.end() || it->second.last_full_tick < 0 ||
@@ -253,11 +286,15 @@ int run_watch_many(const WatchManyOptions& opts) {
             if (!out.write(stream_snapshot_line(s, static_cast<uint64_t>(tick)))) break;
             ++lines;
             ++(r.full ? full_reads : rollup_reads);
+            if (r.repeated) ++repeated_reads;
             Tracked& t = tracked[key];
             t.name = s.name;
             if (r.full) {
                 t.last_full_tick = ticks;
                 t.last_full_total = charged_total(s);
+            } else if (!r.repeated && s.rollup) {
+                t.last_light = s;
+                t.last_light_tick = ticks;
             }
             if (named[i]) named_start.emplace(p.pid, s.starttime);
             present.insert(key);
@@ -309,10 +346,11 @@ int run_watch_many(const WatchManyOptions& opts) {
     for (const auto& [reason, n] : skipped) skips += fmt::format(", {} {}", n, reason);
     std::fprintf(stderr,
                  "memsnap watch: %lld ticks, %zu processes, %llu lines (%llu full smaps, %llu "
-                 "smaps_rollup), %llu gone%s\n",
+                 "smaps_rollup, %llu of them alone: unchanged), %llu gone%s\n",
                  static_cast<long long>(ticks), followed.size(),
                  static_cast<unsigned long long>(lines), static_cast<unsigned long long>(full_reads),
                  static_cast<unsigned long long>(rollup_reads),
+                 static_cast<unsigned long long>(repeated_reads),
                  static_cast<unsigned long long>(gone_lines), skips.c_str());
     return code;
 }

@@ -224,6 +224,17 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
     return snap;
 }
 
+std::optional<MemUsage> read_rollup_totals(const ProcRoot& root, int64_t pid, SmapsReader& reader) {
+    MemUsage total;
+    bool any = false;
+    reader.read(root, root.pid_path(pid, "smaps_rollup"), [&](const Mapping& m) {
+        total += m.usage;
+        any = true;
+    });
+    if (!any) return std::nullopt;
+    return total;
+}
+
 Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
                              const CollectOptions& options) {
     Snapshot snap;

@@ -47,6 +47,10 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
 Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
                              const CollectOptions& options = {});
 
+// The totals of <pid>/smaps_rollup alone, one file (watch's steady ticks, cli/watch_many.cpp):
+// nullopt for a process without mappings. Errors as the reader's: NotFound when it is gone.
+std::optional<MemUsage> read_rollup_totals(const ProcRoot& root, int64_t pid, SmapsReader& reader);
+
 // Unix time now, in milliseconds.
 int64_t unix_time_ms();
 

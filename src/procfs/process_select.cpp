@@ -1,5 +1,7 @@
 #include "procfs/process_select.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -26,7 +28,17 @@ struct Candidate {
     LiveProcess process;
     int64_t ppid = 0;
     bool live = false;
+    bool kernel_thread = false;
+    uint64_t inode = 0;  // of its directory, when the root is a filesystem (0: not known)
 };
+
+// The inode of <pid>/ under a root on a filesystem (the live /proc, a tree), 0 otherwise.
+uint64_t directory_inode(const ProcRoot& root, int64_t pid) {
+    std::optional<std::string> dir = root.source().filesystem_path(std::to_string(pid));
+    struct stat st {};
+    if (!dir || ::stat(dir->c_str(), &st) != 0) return 0;
+    return static_cast<uint64_t>(st.st_ino);
+}
 
 }  // namespace
 
@@ -64,16 +76,33 @@ ProcessSelector::~ProcessSelector() {
     if (pattern_) ::regfree(&*pattern_);
 }
 
-std::vector<LiveProcess> ProcessSelector::list(const ProcRoot& root, unsigned jobs) const {
+std::vector<LiveProcess> ProcessSelector::list(const ProcRoot& root, unsigned jobs) {
     const std::vector<int64_t> pids = list_pids(root);
     std::vector<Candidate> found(pids.size());
     const bool filtered = pattern_ || filter_.uid || !filter_.cgroup.empty();
+    // Reparenting changes a ppid while the directory stays: --children reads every stat.
+    const bool cached = !filtered && !filter_.children;
     auto read_one = [&](std::size_t i, unsigned) {
         Candidate& c = found[i];
         const int64_t pid = pids[i];
+        if (cached) {
+            // known_ is only read while reading in parallel.
+            c.inode = directory_inode(root, pid);
+            auto it = known_.find(pid);
+            if (c.inode != 0 && it != known_.end() && it->second.inode == c.inode) {
+                c.process = it->second.process;
+                c.ppid = it->second.ppid;
+                c.kernel_thread = it->second.kernel_thread;
+                c.live = !c.kernel_thread;
+                return;
+            }
+        }
         try {
             ProcessStat st = read_stat(root, root.pid_path(pid, "stat"));
-            if ((st.flags & kPfKthread) != 0) return;
+            if ((st.flags & kPfKthread) != 0) {
+                c.kernel_thread = true;
+                return;
+            }
             c.process.pid = pid;
             c.process.starttime = st.starttime;
             c.process.comm = st.comm;
@@ -99,6 +128,17 @@ std::vector<LiveProcess> ProcessSelector::list(const ProcRoot& root, unsigned jo
         }
     };
     read_in_parallel(pids.size(), parallel_read_jobs(root, pids.size(), jobs), read_one);
+    if (cached) {
+        // What this call saw, for the next: a PID no longer listed is forgotten.
+        std::unordered_map<int64_t, Known> seen;
+        seen.reserve(found.size());
+        for (std::size_t i = 0; i < found.size(); ++i) {
+            const Candidate& c = found[i];
+            if (c.inode == 0 || (!c.live && !c.kernel_thread)) continue;
+            seen.emplace(pids[i], Known{c.inode, c.process, c.ppid, c.kernel_thread});
+        }
+        known_ = std::move(seen);
+    }
     if (filter_.children) {
         // Descendants: a child of a selected process is selected, down the tree (PIDs are
         // not ordered by ancestry, so walk the parent links of each process up to a match).

@@ -2,11 +2,14 @@
 // Which processes of a proc root a many-process watch follows: every one, those whose comm
 // matches a pattern, a user's, a cgroup's, named PIDs, and with `children` their descendants.
 // Reads <pid>/stat of each (status for a user, cgroup for a cgroup); returns them in PID order.
+// Unfiltered (every process, named PIDs; not with children), a process already seen is known by its directory's
+// inode instead: the kernel makes a new inode for a new process, so a PID reused is read anew.
 #include <regex.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "procfs/process.h"
@@ -45,11 +48,21 @@ class ProcessSelector {
     // thread: PF_KTHREAD), on up to `jobs` threads (procfs/parallel_read.h), in PID order. A
     // process that vanished, or whose files cannot be read, is left out (its status or cgroup
     // unreadable: not selected). Throws only when the root itself cannot be listed.
-    std::vector<LiveProcess> list(const ProcRoot& root, unsigned jobs) const;
+    // Unfiltered, a process whose <pid> directory has the inode it had at the last call is
+    // taken from that call (its stat is not read again: a stat of the directory instead).
+    std::vector<LiveProcess> list(const ProcRoot& root, unsigned jobs);
 
   private:
+    // What the last list() read of a process's stat, and its directory's inode then.
+    struct Known {
+        uint64_t inode = 0;
+        LiveProcess process;
+        int64_t ppid = 0;
+        bool kernel_thread = false;
+    };
     ProcessFilter filter_;
     std::optional<regex_t> pattern_;
+    std::unordered_map<int64_t, Known> known_;  // by PID
 };
 
 // True when the cgroup file text (lines "ID:CONTROLLERS:PATH") puts the process in `cgroup`

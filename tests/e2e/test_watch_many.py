@@ -5,6 +5,7 @@ there makes the next process get the PID of one that exited, without touching th
 other processes. Expected numbers come from what memhog was told to allocate."""
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -48,6 +49,7 @@ def scenario(outdir):
     """Runs inside the PID namespace (this process is its PID 1). Writes outdir/stream.ndjson
     and outdir/facts.json (which memhog is which)."""
     stream = os.path.join(outdir, "stream.ndjson")
+    all_stream = os.path.join(outdir, "all.ndjson")
     idle = [Memhog() for _ in range(5)]
     victim = Memhog()
     leaker = Memhog()
@@ -55,14 +57,20 @@ def scenario(outdir):
     # --jobs 1: no reading threads, which would take PIDs of the namespace (the one reused).
     watch = subprocess.Popen([MEMSNAP, "watch", "--name", "^(memhog|leaker)$", "--interval",
                               f"{INTERVAL_MS}ms", "--jobs", "1", "-o", stream], stderr=subprocess.PIPE, text=True)
-    wait_for(lambda: last_tick(stream) >= 2)
+    # Beside it, every process light: the selector's unfiltered path (a process known by its
+    # directory's inode) and the steady ticks that read smaps_rollup alone.
+    watch_all = subprocess.Popen([MEMSNAP, "watch", "--all", "--light", "--interval",
+                                  f"{INTERVAL_MS}ms", "--jobs", "1", "-o", all_stream],
+                                 stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: last_tick(stream) >= 2 and last_tick(all_stream) >= 2)
     # The victim exits; once the stream has said so, the next process gets its PID.
     victim_pid = victim.pid
     with open(f"/proc/{victim_pid}/stat") as f:
         victim_start = int(f.read().rsplit(")", 1)[1].split()[19])
     victim.close()
-    wait_for(lambda: any(l.get("schema") == "memsnap.gone/1" and l["pid"] == victim_pid
-                         for l in read_stream(stream)))
+    for s in (stream, all_stream):
+        wait_for(lambda: any(l.get("schema") == "memsnap.gone/1" and l["pid"] == victim_pid
+                             for l in read_stream(s)))
     with open("/proc/sys/kernel/ns_last_pid", "w") as f:
         f.write(str(victim_pid - 1))
     reuser = Memhog()
@@ -79,10 +87,13 @@ def scenario(outdir):
     t = last_tick(stream)
     wait_for(lambda: last_tick(stream) >= t + 4)  # a few flat ticks at the end
     watch.send_signal(signal.SIGTERM)
+    watch_all.send_signal(signal.SIGTERM)
     err = watch.communicate(timeout=20)[1]
+    all_err = watch_all.communicate(timeout=20)[1]
     facts = {"victim": [victim_pid, victim_start], "reuser": reuser.pid, "leaker": leaker.pid,
              "newcomer": newcomer.pid, "leaver": leaver_pid,
-             "idle": [h.pid for h in idle[1:]], "watch_rc": watch.returncode, "watch_err": err}
+             "idle": [h.pid for h in idle[1:]], "watch_rc": watch.returncode, "watch_err": err,
+             "all_rc": watch_all.returncode, "all_err": all_err}
     for h in [*idle[1:], reuser, leaker, newcomer]:
         h.close()
     with open(os.path.join(outdir, "facts.json"), "w") as f:
@@ -112,6 +123,7 @@ class WatchManyInPidNamespace(unittest.TestCase):
         with open(os.path.join(cls.dir.name, "facts.json")) as f:
             cls.facts = json.load(f)
         cls.lines = read_stream(cls.stream)
+        cls.all_lines = read_stream(os.path.join(cls.dir.name, "all.ndjson"))
 
     @classmethod
     def tearDownClass(cls):
@@ -201,6 +213,52 @@ class WatchManyInPidNamespace(unittest.TestCase):
                     leaker_full += key[0] == self.facts["leaker"]
         self.assertGreaterEqual(leaker_full, LEAK_STEPS // 2)
 
+
+    def all_series(self, pid, starttime=None):
+        return [l for l in self.all_lines if l["schema"] == "memsnap.snapshot/1" and l["pid"] == pid
+                and (starttime is None or l["starttime"] == starttime)]
+
+    def test_all_reused_pid_is_a_new_series_after_the_gone_line(self):
+        # watch --all knows a process seen before by its /proc/PID inode, not its stat: the
+        # process that took the victim's PID must still be read as a new one.
+        self.assertEqual(self.facts["all_rc"], 0, self.facts["all_err"])
+        pid, start = self.facts["victim"]
+        before = self.all_series(pid, start)
+        after = [l for l in self.all_series(pid) if l["starttime"] != start]
+        self.assertGreaterEqual(len(before), 3)
+        self.assertGreaterEqual(len(after), LEAK_STEPS)
+        gone = [l for l in self.all_lines if l["schema"] == "memsnap.gone/1" and l["pid"] == pid]
+        self.assertEqual([(g["starttime"], g["reason"]) for g in gone], [(start, "exited")])
+        pos = self.all_lines.index
+        self.assertLess(pos(before[-1]), pos(gone[0]))
+        self.assertLess(pos(gone[0]), pos(after[0]))
+
+    def test_all_light_lines_follow_the_leaker(self):
+        # Its smaps_rollup moves every step, so each is read anew: the growth asked for.
+        s = self.all_series(self.facts["leaker"])
+        self.assertTrue(all(l["light"] and l["categories"] == {} for l in s))
+        grew = s[-1]["total"]["pss"] - s[0]["total"]["pss"]
+        asked = LEAK_STEPS * LEAK_MIB * 1024
+        self.assertGreaterEqual(grew, asked * 0.97)
+        self.assertLessEqual(grew, asked + 2048)
+
+    def test_all_steady_ticks_read_smaps_rollup_alone_and_all_files_every_10(self):
+        # The summary counts the lines repeated from a process's last read (smaps_rollup
+        # unchanged). At most: all of each process's lines but its first and every 10th
+        # (README, "Many processes"); at least: half of that for the idle memhogs, whose
+        # rollup moves only when a process mapping the same libraries comes or goes.
+        m = re.search(r"(\d+) smaps_rollup, (\d+) of them alone: unchanged", self.facts["all_err"])
+        self.assertIsNotNone(m, self.facts["all_err"])
+        repeated = int(m.group(2))
+        per_key = {}
+        for l in self.all_lines:
+            if l["schema"] == "memsnap.snapshot/1":
+                per_key[(l["pid"], l["starttime"])] = per_key.get((l["pid"], l["starttime"]), 0) + 1
+        most = sum(n - -(-n // 10) for n in per_key.values())
+        idle = sum(n - -(-n // 10) for (pid, _), n in per_key.items() if pid in self.facts["idle"])
+        self.assertLessEqual(repeated, most)
+        print(f"\nrepeated {repeated}, idle bound {idle}, most {most}", flush=True)
+        self.assertGreaterEqual(repeated, idle // 2, (repeated, idle, most))
 
     def test_diff_names_the_one_leaker_among_the_idle(self):
         r = memsnap("diff", self.stream)
