@@ -237,12 +237,13 @@ class CrossBuild(unittest.TestCase):
         # zone with an offset.
         smaps = os.path.join(FIXTURES, "linux-real", "6603", "smaps")
         series = os.path.join(self.tmp, "2040.ndjson")
-        with open(series, "wb") as f:
+        with open(series, "w") as f:
             for i in range(6):
-                f.write(subprocess.run(
-                    [MEMSNAP, "snapshot", "--smaps", smaps, "--pid", "6603",
+                snap = subprocess.run(
+                    [MEMSNAP, "--mem", "--smaps", smaps, "--pid", "6603", "--format", "json",
                      "--time", f"2040-03-01T10:00:{i * 5:02}Z"],
-                    capture_output=True, check=True, timeout=60).stdout)
+                    capture_output=True, check=True, timeout=60, text=True).stdout
+                f.write(json.dumps(json.loads(snap)) + "\n")  # one line each: a series
         for arch in TARGETS:
             for tz in ("UTC", "Asia/Kolkata"):
                 os.environ["TZ"] = tz
