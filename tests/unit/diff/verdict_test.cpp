@@ -382,14 +382,22 @@ TEST_CASE("native growth within V8's own bookkeeping beside a JS heap leak is no
     CHECK(verdicts_of(a, j).flagged.size() == 2);
 }
 
+namespace {
+// `s` with 18 MiB more of FilePage other, all of it clean (Private_Clean): a read-only
+// mapped file paged in.
+Snapshot with_clean_file_pages(Snapshot s) {
+    s.categories[Category::FileOther].pss = 18 * 1024;
+    s.categories[Category::FileOther].private_clean = 18 * 1024;
+    return s;
+}
+}  // namespace
+
 TEST_CASE("clean file pages beside another leak are a note, dirty ones and file alone a verdict") {
     // native +100 MiB (flagged), FilePage other +18 MiB of Pss all Private_Clean: the file
     // threshold is 16 MiB and 10 %, the dirty part (Private_Dirty + Shared_Dirty + SwapPss)
     // grew by 0, under 16 MiB: a note, no second verdict.
-    Snapshot a = base(), b = base();
+    Snapshot a = base(), b = with_clean_file_pages(base());
     b.categories[Category::NativeHeap].pss += 100 * 1024;
-    b.categories[Category::FileOther].pss = 18 * 1024;
-    b.categories[Category::FileOther].private_clean = 18 * 1024;
     Verdicts v = verdicts_of(a, b);
     REQUIRE(v.flagged.size() == 1);
     CHECK(v.flagged[0].group == Group::Native);
@@ -409,10 +417,7 @@ TEST_CASE("clean file pages beside another leak are a note, dirty ones and file 
     CHECK(group(w, Group::File).dirty_delta == 17 * 1024);
     CHECK(verdict_notes(w).empty());
     // Clean file growth alone is still named (the total grew): a verdict, as before.
-    Snapshot c = base();
-    c.categories[Category::FileOther].pss = 18 * 1024;
-    c.categories[Category::FileOther].private_clean = 18 * 1024;
-    Verdicts alone = verdicts_of(a, c);
+    Verdicts alone = verdicts_of(a, with_clean_file_pages(base()));
     REQUIRE(alone.flagged.size() == 1);
     CHECK(alone.flagged[0].group == Group::File);
     CHECK_FALSE(group(alone, Group::File).clean_pages);
