@@ -24,7 +24,7 @@ _memsnap() {
 
     local subcommands="mem mem-smaps snapshot diff watch plot report capture serve"
     # Options of each subcommand; "top" is `memsnap` alone, where mem's options also work.
-    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --categories --jobs --all --fds --columns --rules --no-infer --help"
+    local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --group-by --categories --jobs --all --fds --columns --rules --no-infer --help"
     local opts_mem_smaps="-v --verbose --smaps --rules --no-infer --proc-root --format --human --help"
     local opts_snapshot="-o --output --append --format --proc-root --rules --no-infer --mappings --help"
     local opts_diff="--threshold --js-heap --force --format --human --event --plot --pid --help"
@@ -64,6 +64,7 @@ _memsnap() {
         --js-heap) COMPREPLY=($(compgen -W "ark anon auto" -- "$cur")); return ;;
         --sort) COMPREPLY=($(compgen -W "pss rss uss swap native js fd threads" -- "$cur")); return ;;
         --rules) COMPREPLY=($(compgen -W "memsnap hidumper dumpsys" -- "$cur")); return ;;
+        --group-by) COMPREPLY=($(compgen -W "program user cgroup" -- "$cur")); return ;;
         --user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
         --top | --count | --time | --pid | --name | --jobs | --cgroup | --full-every) return ;;
         --listen | --web.listen-address) COMPREPLY=($(compgen -W "127.0.0.1:9400 [::1]:9400" -- "$cur")); return ;;

@@ -170,7 +170,7 @@ void register_capture_command(CLI::App& app, int& exit_code) {
                     "Capture from a /proc-like tree or another capture instead of /proc")
         ->type_name("DIR|TARBALL");
     cmd->footer(
-        "The tarball holds, per process, stat, status, comm, cmdline, smaps (or smaps_rollup),\n"
+        "The tarball holds, per process, stat, status, comm, cmdline, cgroup, smaps (or smaps_rollup),\n"
         "fd/ links, fdinfo of dmabuf and DRM descriptors and task/*/comm, plus meminfo and\n"
         "memsnap-capture.json (when each file was read, host, kernel, memsnap version, rule set,\n"
         "processes that could not be read). Never pagemap, mem or other large files.\n"

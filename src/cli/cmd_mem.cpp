@@ -40,6 +40,7 @@ struct MemOptions {
     std::size_t top = 0;  // 0 = all
     std::string user;
     bool categories = false;
+    std::string group_by;  // "", "program", "user", "cgroup" (model/process_groups.h)
     unsigned jobs = 0;  // 0: the online CPUs (procfs/process_list.h listing_jobs)
     bool all = false;
     bool fds = false;  // list every descriptor under the table
@@ -86,8 +87,9 @@ int64_t parse_time_option(const std::string& text) {
     return duration_cast<milliseconds>(at.time_since_epoch()).count() + ms;
 }
 
-// The value a row is sorted by (largest first); missing columns sort last.
-uint64_t sort_key(const ProcessRow& r, const std::string& by) {
+// The value a row (or a group of rows) is sorted by (largest first); missing columns sort last.
+template <class Row>
+uint64_t sort_key(const Row& r, const std::string& by) {
     if (by == "rss") return r.usage.rss;
     if (by == "uss") return r.usage.uss();
     if (by == "swap") return r.usage.swap;
@@ -119,9 +121,24 @@ int run_listing(const MemOptions& opts) {
     lo.cmdline_names = hidumper;
     lo.vmallocinfo = hidumper;
     if (!opts.user.empty()) lo.uid = resolve_user(opts.user);
+    std::optional<GroupBy> group_by = parse_group_by(opts.group_by);
+    lo.cgroups = group_by == GroupBy::Cgroup;
     SmapsReader reader;
     ProcessList list = collect_process_list(open_proc_root(opts.common.proc_root), reader, lo);
-    if (hidumper && opts.sort == "pss") {
+    if (group_by) {
+        // A captured tree's UIDs are those of the machine it was taken on: this machine's
+        // names for them would be a guess, so it is grouped by UID.
+        const bool live = opts.common.proc_root == "/proc";
+        list.group_by = group_by;
+        list.groups = group_process_rows(list.rows, *group_by, [&](uint32_t uid) {
+            return live ? user_name_or_uid(uid) : std::to_string(uid);
+        });
+        std::stable_sort(list.groups.begin(), list.groups.end(),
+                         [&](const ProcessGroup& a, const ProcessGroup& b) {
+                             return sort_key(a, opts.sort) > sort_key(b, opts.sort);
+                         });
+        if (opts.top > 0 && list.groups.size() > opts.top) list.groups.resize(opts.top);
+    } else if (hidumper && opts.sort == "pss") {
         std::sort(list.rows.begin(), list.rows.end(), hidumper_before);
     } else {
         std::stable_sort(list.rows.begin(), list.rows.end(), [&](const ProcessRow& a, const ProcessRow& b) {
@@ -228,10 +245,10 @@ int run_mem(const MemOptions& opts) {
         throw Error(ErrorKind::Usage, "--time, --pid and --name label a lone --smaps FILE");
     if (opts.pids.empty()) return run_listing(opts);
     if (opts.categories || opts.all || opts.top > 0 || !opts.user.empty() || opts.sort != "pss" ||
-        opts.jobs != 0)
+        opts.jobs != 0 || !opts.group_by.empty())
         throw Error(ErrorKind::Usage,
-                    "--sort, --top, --user, --categories, --all and --jobs apply to the listing of "
-                    "every process (no PID)");
+                    "--sort, --top, --user, --group-by, --categories, --all and --jobs apply to "
+                    "the listing of every process (no PID)");
     ProcRoot root = open_proc_root(opts.common.proc_root);
     int code = kExitOk;
     bool json_array = opts.common.format == "json" && opts.pids.size() > 1;
@@ -283,6 +300,11 @@ void register_mem_command(CLI::App& app, int& exit_code) {
         ->type_name("N");
     cmd->add_option("--user", opts->user, "Listing: only processes of this user (name or UID)")
         ->type_name("USER");
+    cmd->add_option("--group-by", opts->group_by,
+                    "Listing: one row per program (the Name column), user or cgroup (v2 path), "
+                    "summed; processes sharing an address space counted once")
+        ->check(CLI::IsMember({"program", "user", "cgroup"}))
+        ->type_name("KEY");
     cmd->add_flag("--categories", opts->categories,
                   "Listing: read full smaps for the native heap and JS heap columns (slower)");
     cmd->add_flag("--all", opts->all, "Listing: include kernel threads (no mappings)");
@@ -310,7 +332,9 @@ void register_mem_command(CLI::App& app, int& exit_code) {
         "first, then the system's totals from /proc/meminfo and a count of the processes that\n"
         "could not be read. It reads smaps_rollup (fast) unless --categories (or --sort\n"
         "native|js) asks for full smaps; --categories adds Total Pss by Category over all\n"
-        "processes. --rules hidumper prints hidumper's no-PID layout.\n"
+        "processes. --rules hidumper prints hidumper's no-PID layout. --group-by program|user|\n"
+        "cgroup sums the processes per group, as ps_mem and smem -u do (--sort and --top then\n"
+        "apply to the groups).\n"
         "Formats: table (hidumper's), json (a snapshot object; an array for several PIDs), csv\n"
         "(one row per process and category, kB), prom (Prometheus text exposition, bytes).\n"
         "Under the table: the native heap breakdown, DMA (dmabuf by exporter), GPU (DRM\n"

@@ -25,6 +25,16 @@ uint32_t resolve_user(const std::string& user) {
     return static_cast<uint32_t>(found->pw_uid);
 }
 
+std::string user_name_or_uid(uint32_t uid) {
+    passwd pw{};
+    passwd* found = nullptr;
+    std::vector<char> buf(16384);
+    if (::getpwuid_r(static_cast<uid_t>(uid), &pw, buf.data(), buf.size(), &found) != 0 ||
+        found == nullptr || found->pw_name == nullptr || found->pw_name[0] == '\0')
+        return std::to_string(uid);
+    return found->pw_name;
+}
+
 int exit_code_for(ErrorKind kind) {
     switch (kind) {
         case ErrorKind::Usage:

@@ -25,6 +25,8 @@ int exit_code_for(ErrorKind kind);
 
 // The uid of --user NAME|UID (a number is taken as it is); Error(Usage) for an unknown name.
 uint32_t resolve_user(const std::string& user);
+// The name of `uid` in this machine's user database (getpwuid_r), else the UID as a number.
+std::string user_name_or_uid(uint32_t uid);
 
 struct CommonOptions {
     std::string proc_root = "/proc";

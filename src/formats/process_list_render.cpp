@@ -179,14 +179,56 @@ std::string render_hidumper_listing(const ProcessList& list) {
     return out;
 }
 
+// "Program", "User", "Cgroup": the key column's header.
+std::string key_header(GroupBy by) {
+    std::string name(group_by_name(by));
+    name[0] = static_cast<char>(name[0] - 'a' + 'A');
+    return name;
+}
+
+// --group-by: one row per group, the key last (a cgroup path is long), like ps_mem's Program.
+void render_group_rows(std::string& out, const ProcessList& list, bool h) {
+    auto it = std::back_inserter(out);
+    constexpr std::string_view row = "{:>6} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}  {}\n";
+    fmt::format_to(it, fmt::runtime(row), "Procs", size_header("TotalPss", h), size_header("Rss", h),
+                   size_header("Uss", h), size_header("Swap", h), size_header("SwapPss", h),
+                   size_header("Native", h), size_header("JS", h), "Threads", "FDs",
+                   key_header(*list.group_by));
+    MemUsage total;
+    uint64_t processes = 0, shared = 0;
+    for (const ProcessGroup& g : list.groups) {
+        fmt::format_to(it, fmt::runtime(row), g.processes, format_kb(g.total_pss(), h),
+                       format_kb(g.usage.rss, h), format_kb(g.usage.uss(), h), format_kb(g.usage.swap, h),
+                       format_kb(g.usage.swap_pss, h), optional_kb(g.native_pss, h),
+                       optional_kb(g.js_pss, h), g.threads, optional_count(g.fds),
+                       escape_for_terminal(g.key));
+        total += g.usage;
+        processes += g.processes;
+        shared += g.shared_address_space;
+    }
+    fmt::format_to(it, fmt::runtime(row), processes, format_kb(total.pss + total.swap_pss, h), format_kb(total.rss, h),
+                   format_kb(total.uss(), h), format_kb(total.swap, h), format_kb(total.swap_pss, h),
+                   "", "", "", "", "Total");
+    if (shared > 0)
+        fmt::format_to(it,
+                       "\n{} {} the address space of another process of {} group (CLONE_VM): "
+                       "its memory is counted once\n",
+                       shared, shared == 1 ? "process shares" : "processes share",
+                       shared == 1 ? "its" : "their");
+}
+
 }  // namespace
 
 std::string render_process_list_table(const ProcessList& list,
                                       const ProcessListRenderOptions& options) {
-    if (rule_set(list.rules).hidumper_layout) return render_hidumper_listing(list);
     const bool h = options.human;
     std::string out;
     auto it = std::back_inserter(out);
+    if (list.group_by) {
+        render_group_rows(out, list, h);
+    } else if (rule_set(list.rules).hidumper_layout) {
+        return render_hidumper_listing(list);
+    } else {
     fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}\n",
                    "PID", "Name", size_header("TotalPss", h), size_header("Rss", h), size_header("Uss", h),
                    size_header("Swap", h), size_header("SwapPss", h), size_header("Native", h),
@@ -203,6 +245,7 @@ std::string render_process_list_table(const ProcessList& list,
     fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11}\n", "", "Total",
                    format_kb(total.pss + total.swap_pss, h), format_kb(total.rss, h),
                    format_kb(total.uss(), h), format_kb(total.swap, h), format_kb(total.swap_pss, h));
+    }
     if (list.category_totals) {
         // The rows over every listed process, Pss + SwapPss, largest first.
         std::array<uint64_t, kCategoryCount> rows{};
@@ -229,7 +272,14 @@ std::string render_process_list_table(const ProcessList& list,
     line("Page tables:", list.page_tables);
     line("Shmem:", list.shmem);
     line("Kernel stack:", list.kernel_stack);
-    fmt::format_to(it, "\n{} processes listed", list.rows.size());
+    if (list.group_by) {
+        uint64_t processes = 0;
+        for (const ProcessGroup& g : list.groups) processes += g.processes;
+        fmt::format_to(it, "\n{} processes in {} {}{} listed", processes, list.groups.size(),
+                       group_by_name(*list.group_by), list.groups.size() == 1 ? "" : "s");
+    } else {
+        fmt::format_to(it, "\n{} processes listed", list.rows.size());
+    }
     if (list.kernel_threads > 0)
         fmt::format_to(it, ", {} kernel threads left out (--all lists them)", list.kernel_threads);
     if (!list.skipped.empty())
@@ -240,7 +290,26 @@ std::string render_process_list_table(const ProcessList& list,
 
 std::string render_process_list_json(const ProcessList& list) {
     nlohmann::ordered_json procs = nlohmann::ordered_json::array();
+    for (const ProcessGroup& g : list.groups) {
+        nlohmann::ordered_json j = nlohmann::ordered_json::object();
+        put_text(j, "group", g.key);
+        if (g.uid) j["uid"] = *g.uid;
+        j.update(nlohmann::ordered_json{{"processes", g.processes},
+                                        {"shared_address_space", g.shared_address_space},
+                                        {"pids", g.pids},
+                                        {"pss", g.usage.pss},
+                                        {"rss", g.usage.rss},
+                                        {"uss", g.usage.uss()},
+                                        {"swap", g.usage.swap},
+                                        {"swap_pss", g.usage.swap_pss},
+                                        {"threads", g.threads}});
+        if (g.native_pss) j["native_heap"] = *g.native_pss;
+        if (g.js_pss) j["js_heap"] = *g.js_pss;
+        if (g.fds) j["fds"] = *g.fds;
+        procs.push_back(std::move(j));
+    }
     for (const ProcessRow& r : list.rows) {
+        if (list.group_by) break;
         nlohmann::ordered_json p = {{"pid", r.pid}};
         put_text(p, "name", r.name);  // any bytes: json_text.h
         p.update(nlohmann::ordered_json{{"uid", r.uid},       {"pss", r.usage.pss},
@@ -258,7 +327,7 @@ std::string render_process_list_json(const ProcessList& list) {
     const SystemMemory& s = list.system;
     nlohmann::ordered_json out = {
         {"unit", "kB"},
-        {"processes", std::move(procs)},
+        {list.group_by ? "groups" : "processes", std::move(procs)},
         {"system",
          {{"total", s.total},
           {"free", s.free},
@@ -271,6 +340,11 @@ std::string render_process_list_json(const ProcessList& list) {
         {"kernel_threads_left_out", list.kernel_threads},
         {"skipped", std::move(skipped)},
     };
+    if (list.group_by) {  // "group_by" first after the unit: what the groups are
+        nlohmann::ordered_json head = {{"unit", "kB"}, {"group_by", group_by_name(*list.group_by)}};
+        head.update(out);
+        out = std::move(head);
+    }
     if (list.meminfo.empty()) out["system"] = nullptr;  // a captured tree without meminfo
     if (list.category_totals) {
         // Pss + SwapPss of each row over the listed processes, file-backed and anonymous parts.
@@ -289,9 +363,22 @@ std::string render_process_list_json(const ProcessList& list) {
 
 std::string render_process_list_csv(const ProcessList& list) {
     std::string out;
+    auto opt = [](const std::optional<uint64_t>& v) { return v ? std::to_string(*v) : ""; };
+    if (list.group_by) {
+        append_csv_row(out, {std::string(group_by_name(*list.group_by)), "processes",
+                             "shared_address_space", "pss_kb", "rss_kb", "uss_kb", "swap_kb",
+                             "swap_pss_kb", "native_heap_kb", "js_heap_kb", "threads", "fds"});
+        for (const ProcessGroup& g : list.groups)
+            append_csv_row(out, {g.key, std::to_string(g.processes),
+                                 std::to_string(g.shared_address_space), std::to_string(g.usage.pss),
+                                 std::to_string(g.usage.rss), std::to_string(g.usage.uss()),
+                                 std::to_string(g.usage.swap), std::to_string(g.usage.swap_pss),
+                                 opt(g.native_pss), opt(g.js_pss), std::to_string(g.threads),
+                                 opt(g.fds)});
+        return out;
+    }
     append_csv_row(out, {"pid", "name", "uid", "pss_kb", "rss_kb", "uss_kb", "swap_kb",
                          "swap_pss_kb", "native_heap_kb", "js_heap_kb", "threads", "fds"});
-    auto opt = [](const std::optional<uint64_t>& v) { return v ? std::to_string(*v) : ""; };
     for (const ProcessRow& r : list.rows) {
         append_csv_row(out, {std::to_string(r.pid), r.name, std::to_string(r.uid),
                              std::to_string(r.usage.pss), std::to_string(r.usage.rss),
@@ -302,7 +389,46 @@ std::string render_process_list_csv(const ProcessList& list) {
     return out;
 }
 
+namespace {
+
+// memsnap_process_group_*{group_by, group}: the groups' families, in place of the processes'.
+void add_process_group_metrics(PromWriter& w, const ProcessList& list) {
+    const std::string by(group_by_name(*list.group_by));
+    for (const ProcessGroup& g : list.groups) {
+        PromLabels labels = {{"group_by", by}, {"group", g.key}};
+        auto bytes = [&](std::string_view name, std::string_view help, uint64_t kb) {
+            w.gauge(name, help, labels, kb * 1024);
+        };
+        w.gauge("memsnap_process_group_processes",
+                "Processes in the group (--group-by: program, user or cgroup).", labels, g.processes);
+        w.gauge("memsnap_process_group_shared_address_space_processes",
+                "Processes of the group sharing another member's address space, not counted "
+                "again in its sizes.", labels, g.shared_address_space);
+        bytes("memsnap_process_group_pss_bytes", "Pss of the group's processes, each address space once.",
+              g.usage.pss);
+        bytes("memsnap_process_group_pss_with_swap_bytes",
+              "hidumper's Total Pss (Pss plus SwapPss) of the group's processes.", g.total_pss());
+        bytes("memsnap_process_group_rss_bytes", "Rss summed over the group's processes.", g.usage.rss);
+        bytes("memsnap_process_group_uss_bytes", "Uss (Private_Clean + Private_Dirty) of the group.",
+              g.usage.uss());
+        bytes("memsnap_process_group_swap_bytes", "Swap of the group's processes.", g.usage.swap);
+        bytes("memsnap_process_group_swap_pss_bytes", "SwapPss of the group's processes.", g.usage.swap_pss);
+        if (g.native_pss)
+            bytes("memsnap_process_group_native_heap_pss_bytes", "Pss of native heap rows of the group.",
+                  *g.native_pss);
+        if (g.js_pss)
+            bytes("memsnap_process_group_js_heap_pss_bytes", "Pss of JS heap rows of the group.", *g.js_pss);
+        w.gauge("memsnap_process_group_threads", "Threads of the group's processes.", labels, g.threads);
+        if (g.fds)
+            w.gauge("memsnap_process_group_open_fds", "Open file descriptors of the group's processes.",
+                    labels, *g.fds);
+    }
+}
+
+}  // namespace
+
 void add_process_list_metrics(PromWriter& w, const ProcessList& list) {
+    if (list.group_by) return add_process_group_metrics(w, list);
     for (const ProcessRow& r : list.rows) {
         PromLabels labels = {{"pid", std::to_string(r.pid)}, {"name", r.name}};
         add_process_usage_metrics(w, labels, r.usage);

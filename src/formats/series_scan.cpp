@@ -302,7 +302,8 @@ public:
                 case kRuntime:
                 case kAllocator:
                 case kTimeSource:
-                case kHost: return sc_.null() || sc_.any_string();
+                case kHost:
+                case kCgroup: return sc_.null() || sc_.any_string();
                 case kLight: return sc_.boolean(out_.light);
                 case kTotal:
                     have_total_ = !sc_.null();
@@ -347,13 +348,13 @@ private:
     enum TopField {
         kSchema, kTime, kPid, kStart, kName, kUid, kJsRuntime, kLight, kTotal, kCategories,
         kNativeHeap, kStatus, kFd, kThread, kDma, kGpu, kSystem, kRuntime, kAllocator,
-        kTimeSource, kHost, kMappings,
+        kTimeSource, kHost, kMappings, kCgroup,
     };
     static int top_field(std::string_view key) {
         static constexpr std::string_view kNames[] = {
             "schema", "time_ms", "pid", "starttime", "name", "uid", "js_runtime", "light", "total",
             "categories", "native_heap", "status", "fd", "thread", "dma", "gpu", "system",
-            "runtime", "allocator", "time_source", "host", "mappings"};
+            "runtime", "allocator", "time_source", "host", "mappings", "cgroup"};
         for (std::size_t i = 0; i < std::size(kNames); ++i)
             if (kNames[i] == key) return static_cast<int>(i);
         return -1;

@@ -92,6 +92,7 @@ nlohmann::ordered_json snapshot_to_json(const Snapshot& snap) {
     // Only for what was not read live: a capture, a lone smaps file.
     if (!snap.time_source.empty()) put_text(out, "time_source", snap.time_source);
     if (!snap.host.empty()) put_text(out, "host", snap.host);
+    if (!snap.cgroup.empty()) put_text(out, "cgroup", snap.cgroup);
     if (snap.mappings) out["mappings"] = mappings_to_json(*snap.mappings);
     return out;
 }
@@ -252,6 +253,7 @@ Snapshot snapshot_from_json(const json& j, std::string_view where_view) {
     top.str("allocator", snap.allocator);
     top.str("time_source", snap.time_source);
     top.str("host", snap.host);
+    top.str("cgroup", snap.cgroup);
     std::string rules = "memsnap";  // snapshots written before rule sets existed
     top.str("rules", rules);
     if (std::optional<RuleSetId> id = rule_set_from_name(rules))

@@ -10,6 +10,7 @@
 
 #include "model/category.h"
 #include "model/mem_usage.h"
+#include "model/process_groups.h"
 #include "model/rules/rule_set.h"
 #include "model/snapshot.h"
 
@@ -26,11 +27,26 @@ struct ProcessRow {
     std::optional<uint64_t> js_pss;      // ark ts heap + arkts-static + js heap (inferred)
     uint64_t threads = 0;
     std::optional<uint64_t> fds;  // number of open descriptors, when asked for
+    std::string cgroup;           // the cgroup v2 path, when asked for (procfs/cgroup.h)
+    // The lowest PID of the processes listed with this one's address space (procfs'
+    // shared-address-space rule, procfs/process_list.h); 0 when no other process shares it.
+    int64_t same_mm_as = 0;
 
     // hidumper's "Total Pss": Pss + SwapPss (memory_info.cpp MemUsageToMatrix). The listing is
     // sorted by it and shows it; JSON and CSV keep pss and swap_pss apart.
     uint64_t total_pss() const { return usage.pss + usage.swap_pss; }
 };
+
+// The listing's Native and JS columns from a process's rows (Pss): the native heap rows (named
+// and inferred); the ArkTS heaps and the inferred JS, Java and Go heaps.
+inline uint64_t native_heap_pss(const CategoryUsage& c) {
+    return c[Category::NativeHeap].pss + c[Category::NativeHeapInferred].pss;
+}
+inline uint64_t js_heap_pss(const CategoryUsage& c) {
+    return c[Category::ArkTsHeap].pss + c[Category::ArkTsStaticHeap].pss +
+           c[Category::JsHeapInferred].pss + c[Category::JavaHeapInferred].pss +
+           c[Category::GoHeapInferred].pss;
+}
 
 // Pss + SwapPss of every row over the listed processes (read from full smaps), split as
 // hidumper's "Total Pss by Category" splits it: mappings with an inode ("File-backed Page")
@@ -71,6 +87,10 @@ struct ProcessList {
     // Filled when full smaps was read (--categories): the per-row totals.
     std::optional<CategoryTotals> category_totals;
     RuleSetId rules = RuleSetId::Memsnap;  // the rule set of the rows and of the layout
+    // --group-by: the rows summed per group (model/process_groups.h); renderings then print
+    // the groups instead of the rows.
+    std::optional<GroupBy> group_by;
+    std::vector<ProcessGroup> groups;
 
     // A /proc/meminfo value in kB; 0 when the file has no such line.
     uint64_t meminfo_kb(std::string_view key) const {

@@ -113,6 +113,9 @@ struct Snapshot {
     // "archive mtime", "file mtime", "--time"), and the captured machine's name when known.
     std::string time_source;
     std::string host;
+    // The cgroup v2 path of the process (procfs/cgroup.h), what `diff --group-by cgroup`
+    // groups by; empty when unknown (a capture without <pid>/cgroup, older snapshots).
+    std::string cgroup;
 
     // Set for a light sample (watch --light): totals from smaps_rollup, no categories.
     std::optional<MemUsage> rollup;

@@ -55,7 +55,7 @@ CapturedProcess capture_process(const ProcRoot& root, int64_t pid, const Capture
             throw Error(ErrorKind::NotFound, "process " + dir + " has exited (or is exiting)");
         cp.files.push_back(std::move(stat));
         started = true;
-        for (const char* name : {"status", "comm", "cmdline"})
+        for (const char* name : {"status", "comm", "cmdline", "cgroup"})
             optional([&] { cp.files.push_back(capture_file(root, dir + "/" + name)); });
         cp.files.push_back(capture_file(root, dir + (options.light ? "/smaps_rollup" : "/smaps")));
         optional([&] {

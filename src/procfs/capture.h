@@ -1,6 +1,6 @@
 #pragma once
 // Reads, for `memsnap capture`, exactly the files memsnap's readers use of one process (stat,
-// status, comm, cmdline, smaps or smaps_rollup, fd links, fdinfo of dmabuf/DRM descriptors,
+// status, comm, cmdline, cgroup, smaps or smaps_rollup, fd links, fdinfo of dmabuf/DRM descriptors,
 // task/*/comm) as raw bytes, one right after the other, each with the time it was read. Never
 // pagemap, mem or anything else large. The archive is written afterwards (formats/capture_archive.h).
 #include <cstdint>

@@ -9,6 +9,7 @@
 #include "model/error.h"
 #include "model/graphics.h"
 #include "model/runtime.h"
+#include "procfs/cgroup.h"
 #include "procfs/exe.h"
 #include "procfs/fd.h"
 #include "procfs/file.h"
@@ -141,6 +142,11 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             snap.status = read_status(root, root.pid_path(pid, "status"));
             snap.name = snap.status.name;
             snap.uid = snap.status.uid;
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
+        }
+        try {
+            snap.cgroup = read_cgroup_path(root, pid);  // one small read (no mm walk)
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
         }

@@ -7,10 +7,16 @@
 #include <functional>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <vector>
+
+#include <linux/kcmp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "model/accumulate.h"
 #include "model/error.h"
+#include "procfs/cgroup.h"
 #include "procfs/collect.h"
 #include "procfs/file.h"
 #include "procfs/meminfo.h"
@@ -29,13 +35,35 @@ uint64_t count_fds(const ProcRoot& root, int64_t pid) {
     return n;
 }
 
+// What tells one address space from another in the listing (the shared-address-space rule of
+// process_list.h): the memory totals, the span of the mappings and status' mm-wide sizes.
+struct MmFingerprint {
+    MemUsage usage;
+    uint64_t start = UINT64_MAX;  // the lowest start and highest end of the mappings
+    uint64_t end = 0;
+    ProcessStatus status;  // only its mm-wide sizes are compared
+
+    void add_span(const Mapping& m) {
+        start = std::min(start, m.start);
+        end = std::max(end, m.end);
+    }
+    auto key() const {
+        const ProcessStatus& s = status;
+        return std::tie(usage.size, usage.rss, usage.pss, usage.shared_clean, usage.shared_dirty,
+                        usage.private_clean, usage.private_dirty, usage.swap, usage.swap_pss,
+                        usage.mappings, start, end, s.vm_peak, s.vm_size, s.vm_hwm, s.vm_rss,
+                        s.rss_anon, s.rss_file, s.rss_shmem, s.vm_swap);
+    }
+};
+
 // Fills `row` from smaps_rollup (of `dir`: "" or a live thread's "task/TID/"); false for a
 // process with no mappings (a kernel thread).
 bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row,
-                 const std::string& dir) {
+                 const std::string& dir, MmFingerprint& mm) {
     bool any = false;
     reader.read(root, root.pid_path(pid, dir + "smaps_rollup"), [&](const Mapping& m) {
         row.usage += m.usage;
+        mm.add_span(m);
         any = true;
     });
     return any;
@@ -45,7 +73,7 @@ bool read_rollup(const ProcRoot& root, int64_t pid, SmapsReader& reader, Process
 // with no mappings.
 bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, ProcessRow& row,
                      CategoryTotals& totals, const ProcessListOptions& options,
-                     const std::string& dir) {
+                     const std::string& dir, MmFingerprint& mm) {
     MemoryAccumulator acc({.infer = options.infer, .rules = options.rules});
     CategoryTotals file;  // the file-backed share; the rest of each row is anonymous
     bool any = false;
@@ -53,6 +81,7 @@ bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, Pro
         // A file-backed mapping's row is final here (only unnamed anonymous ones are inferred).
         Category c = acc.add(m);
         if (m.inode != 0) file.file[static_cast<std::size_t>(c)] += m.usage.pss + m.usage.swap_pss;
+        mm.add_span(m);
         any = true;
     });
     acc.finish();
@@ -66,24 +95,22 @@ bool read_categories(const ProcRoot& root, int64_t pid, SmapsReader& reader, Pro
         totals.anon[i] = all > file.file[i] ? all - file.file[i] : 0;
     }
     row.usage = c.total();
-    row.native_pss = c[Category::NativeHeap].pss + c[Category::NativeHeapInferred].pss;
-    row.js_pss = c[Category::ArkTsHeap].pss + c[Category::ArkTsStaticHeap].pss +
-                 c[Category::JsHeapInferred].pss + c[Category::JavaHeapInferred].pss +
-                 c[Category::GoHeapInferred].pss;
+    row.native_pss = native_heap_pss(c);
+    row.js_pss = js_heap_pss(c);
     return any;
 }
 
 // smaps_rollup, or, in a capture that holds full smaps instead (memsnap capture without
 // --light, smemcap), the sum of smaps.
 bool read_rollup_or_smaps(const ProcRoot& root, int64_t pid, SmapsReader& reader,
-                          ProcessRow& row, const ProcessListOptions& options) {
+                          ProcessRow& row, const ProcessListOptions& options, MmFingerprint& mm) {
     try {
-        return read_rollup(root, pid, reader, row, "");
+        return read_rollup(root, pid, reader, row, "", mm);
     } catch (const Error& e) {
         if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
     }
     CategoryTotals unused;
-    return read_categories(root, pid, reader, row, unused, options, "");
+    return read_categories(root, pid, reader, row, unused, options, "", mm);
 }
 
 // hidumper's process name (dump_common_utils.cpp GetProcessNameByPid): argv[0] up to its
@@ -143,6 +170,7 @@ struct ProcessResult {
     enum class Outcome : unsigned char { Row, Skipped, KernelThread, Filtered };
     Outcome outcome = Outcome::Filtered;
     ProcessRow row;
+    MmFingerprint mm;
     SkippedProcess skipped;
     std::exception_ptr failure;
 };
@@ -162,6 +190,7 @@ ProcessResult read_process(const ProcRoot& root, int64_t pid, SmapsReader& reade
         row.uid = st.uid;
         row.threads = st.threads;
         row.vss = st.vm_size;
+        result.mm.status = st;
         have_status = true;
         // A kernel thread has no address space: no Vm* lines in status, and its
         // smaps_rollup cannot even be opened (ESRCH). Nor has a zombie (state Z), unless
@@ -179,15 +208,26 @@ ProcessResult read_process(const ProcRoot& root, int64_t pid, SmapsReader& reade
             }
         }
         CategoryTotals own;
+        MmFingerprint& mm = result.mm;
         bool has_mappings = (st.vm_size > 0 || !dir.empty()) &&
-                            (options.categories ? read_categories(root, pid, reader, row, own, options, dir)
-                                                : dir.empty() ? read_rollup_or_smaps(root, pid, reader, row, options)
-                                                              : read_rollup(root, pid, reader, row, dir));
+                            (options.categories ? read_categories(root, pid, reader, row, own, options, dir, mm)
+                                                : dir.empty() ? read_rollup_or_smaps(root, pid, reader, row, options, mm)
+                                                              : read_rollup(root, pid, reader, row, dir, mm));
+        mm.usage = row.usage;
         if (!has_mappings && !options.kernel_threads) {
             result.outcome = Outcome::KernelThread;
             return result;
         }
         if (options.count_fds) row.fds = count_fds(root, pid);
+        if (options.cgroups) {
+            try {
+                row.cgroup = read_cgroup_path(root, pid);
+            } catch (const Error& e) {
+                // A capture made before memsnap recorded cgroup: grouped as "(unknown)".
+                if (e.kind() != ErrorKind::NotFound || !has_process(root, pid)) throw;
+            }
+            if (row.cgroup.empty()) row.cgroup = "(unknown)";
+        }
         if (options.cmdline_names) {
             std::string name = cmdline_name(root, pid);
             if (!name.empty()) row.name = std::move(name);
@@ -213,6 +253,56 @@ ProcessResult read_process(const ProcRoot& root, int64_t pid, SmapsReader& reade
     return result;
 }
 
+// kcmp(KCMP_VM) of two live processes: true when they share one address space; nullopt when
+// the kernel cannot say (no kcmp, not allowed to inspect them, one has exited).
+std::optional<bool> kcmp_same_vm(int64_t a, int64_t b) {
+    long rc = ::syscall(SYS_kcmp, static_cast<pid_t>(a), static_cast<pid_t>(b), KCMP_VM, 0UL, 0UL);
+    if (rc < 0) return std::nullopt;
+    return rc == 0;
+}
+
+// True when `root` is the live /proc, whose PIDs kcmp can name.
+bool is_live_proc(const ProcRoot& root) {
+    return root.source().filesystem_path("self") == std::optional<std::string>("/proc/self");
+}
+
+// Sets `same_mm_as` of the rows that share an address space (the rule of process_list.h).
+// Sorting by fingerprint puts candidates together: cost O(n log n), kcmp only for candidates.
+void mark_shared_address_spaces(const ProcRoot& root, std::vector<ProcessRow>& rows,
+                                const std::vector<MmFingerprint>& mm) {
+    std::vector<std::size_t> order(rows.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return mm[a].key() < mm[b].key(); });
+    const bool live = is_live_proc(root);
+    for (std::size_t lo = 0; lo < order.size();) {
+        std::size_t hi = lo + 1;
+        while (hi < order.size() && mm[order[hi]].key() == mm[order[lo]].key()) ++hi;
+        // order[lo..hi) have equal fingerprints, in PID order (stable sort of PID-ordered rows).
+        std::vector<std::size_t> leaders;  // one per address space found in the run
+        for (std::size_t k = lo; k < hi && hi - lo > 1; ++k) {
+            // Kernel threads (--all) have no address space to share (kcmp calls theirs equal).
+            if (mm[order[k]].start > mm[order[k]].end) continue;
+            ProcessRow& r = rows[order[k]];
+            std::size_t* found = nullptr;
+            for (std::size_t& l : leaders) {
+                std::optional<bool> same = live ? kcmp_same_vm(rows[l].pid, r.pid) : std::nullopt;
+                if (same.value_or(true)) {
+                    found = &l;
+                    break;
+                }
+            }
+            if (found) {
+                rows[*found].same_mm_as = rows[*found].pid;
+                r.same_mm_as = rows[*found].pid;
+            } else {
+                leaders.push_back(order[k]);
+            }
+        }
+        lo = hi;
+    }
+}
+
 }  // namespace
 
 unsigned listing_jobs(unsigned requested) {
@@ -236,11 +326,13 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
         SmapsReader& own = w == 0 ? reader : readers[w - 1];
         results[i] = read_process(root, pids[i], own, options, totals[w]);
     });
+    std::vector<MmFingerprint> mm;
     for (ProcessResult& r : results) {
         if (r.failure) std::rethrow_exception(r.failure);
         switch (r.outcome) {
             case Outcome::Row:
                 list.rows.push_back(std::move(r.row));
+                mm.push_back(r.mm);
                 break;
             case Outcome::Skipped:
                 list.skipped.push_back(std::move(r.skipped));
@@ -252,6 +344,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
                 break;
         }
     }
+    mark_shared_address_spaces(root, list.rows, mm);
     if (options.categories) {
         list.category_totals.emplace();
         for (const CategoryTotals& t : totals) *list.category_totals += t;

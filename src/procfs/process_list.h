@@ -20,6 +20,7 @@ struct ProcessListOptions {
     // "/bin"), status Name when cmdline is empty or unreadable.
     bool cmdline_names = false;
     bool vmallocinfo = false;  // sum <root>/vmallocinfo's sizes (hidumper's Kernel Usage)
+    bool cgroups = false;      // fill each row's cgroup from <pid>/cgroup (procfs/cgroup.h)
     // Threads reading processes at once (each with its own buffers); 0: the online CPUs
     // (listing_jobs). The result is the same whatever the number: rows, skips and totals in
     // PID order. A tarball root is always read on one thread.
@@ -32,7 +33,14 @@ unsigned listing_jobs(unsigned jobs);
 // Reads <pid>/status and <pid>/smaps_rollup (or smaps with `categories`, which also fills
 // the list's category_totals) of every process, and <root>/meminfo. A process that exits while being read, may not be read or has a
 // malformed file is skipped and recorded with its reason, never an error for the listing.
-// Rows are in PID order, whatever options.jobs. Throws only when the root itself cannot be
+// Rows are in PID order, whatever options.jobs. Processes that share one address space
+// (CLONE_VM without CLONE_THREAD) get `same_mm_as` set to the lowest PID of them, by this rule:
+// their memory totals (every smaps_rollup counter, or the sum of smaps, with the lowest start
+// and highest end of their mappings) and status' mm-wide sizes (VmPeak, VmSize, VmHWM, VmRSS,
+// RssAnon, RssFile, RssShmem, VmSwap) are all equal, and, on the live /proc,
+// kcmp(KCMP_VM) confirms it where the kernel allows (a forked copy whose counters happen to be
+// equal is then not taken for one). In a captured tree the counters alone decide.
+// Throws only when the root itself cannot be
 // listed (or, rethrown in PID order, what is not an Error: out of memory). `reader` serves the
 // calling thread, which reads too; the other threads make their own.
 ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,

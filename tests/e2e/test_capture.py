@@ -96,7 +96,7 @@ class CaptureOfARealProcess(Scratch):
         # Exactly the files memsnap reads: never pagemap, mem, environ, ...
         with tarfile.open(cap) as t:
             names = set(t.getnames())
-        allowed = {"stat", "status", "comm", "cmdline", "smaps"}
+        allowed = {"stat", "status", "comm", "cmdline", "cgroup", "smaps"}
         for n in names:
             parts = n.split("/")
             if len(parts) == 1:

@@ -31,6 +31,10 @@
  *                    its pages come in clean, as a binary's do while it runs  -> ok <bytes mapped>
  *   comm NAME        rename the process (main thread's comm; a test cannot write another
  *                    process's /proc/PID/comm: the kernel answers EINVAL)  -> ok
+ *   clonevm          start a child process that shares memhog's address space (clone(2) with
+ *                    CLONE_VM, without CLONE_THREAD: its own PID and /proc/PID, the same mm, as a
+ *                    vfork child has until it execs); it sleeps until memhog exits
+ *                    -> ok <child pid>
  *   exitmain         the main thread exits (pthread_exit) after replying; a new thread reads the
  *                    next commands: the process lives on, its leader a zombie  -> ok
  *   exit             exit 0 (EOF on stdin too). Unknown command -> "err unknown command: <line>".
@@ -47,7 +51,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -135,6 +141,22 @@ static void *sleeper(void *arg) {
     (void)arg;
     for (;;) pause();
     return NULL;
+}
+
+static pid_t clone_children[16];
+static int clone_count;
+
+static void kill_clone_children(void) {
+    for (int i = 0; i < clone_count; i++) kill(clone_children[i], SIGKILL);
+}
+
+/* The CLONE_VM child: it must not return into memhog's code (it would run on a stack that
+ * is no one's), so it sleeps; it dies with memhog (PR_SET_PDEATHSIG) or by atexit's kill. */
+static int clone_child(void *arg) {
+    (void)arg;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    for (;;) pause();
+    return 0;
 }
 
 static int exit_main; /* set by "exitmain": the command loop moves to a new thread */
@@ -306,6 +328,18 @@ static void run(char *line, char *out, size_t outsz) {
         if (sscanf(line, "%*s %15s", comm) != 1) { snprintf(out, outsz, "err comm needs NAME"); return; }
         int rc = pthread_setname_np(pthread_self(), comm);
         if (rc != 0) snprintf(out, outsz, "err comm: %s", strerror(rc));
+    } else if (!strcmp(cmd, "clonevm")) {
+        const size_t stack_size = 64 * 1024;
+        if (clone_count == (int)(sizeof clone_children / sizeof clone_children[0])) {
+            snprintf(out, outsz, "err clonevm: too many children");
+            return;
+        }
+        char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (stack == MAP_FAILED) { snprintf(out, outsz, "err mmap: %s", strerror(errno)); return; }
+        pid_t child = clone(clone_child, stack + stack_size, CLONE_VM | SIGCHLD, NULL);
+        if (child < 0) { snprintf(out, outsz, "err clone: %s", strerror(errno)); return; }
+        clone_children[clone_count++] = child;
+        snprintf(out, outsz, "ok %d", (int)child);
     } else if (!strcmp(cmd, "exitmain")) {
         exit_main = 1;
     } else if (!strcmp(cmd, "exit")) {
@@ -340,6 +374,7 @@ int main(void) {
      * and serve later "bigmalloc" chunks from the heap. */
     mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     atexit(unlink_files);
+    atexit(kill_clone_children);
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     signal(SIGHUP, on_signal);

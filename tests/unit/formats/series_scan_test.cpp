@@ -5,6 +5,7 @@
 #include "diff/series.h"
 #include "formats/series_scan.h"
 #include "formats/snapshot_json.h"
+#include "model/error.h"
 
 using namespace memsnap;
 
@@ -142,4 +143,19 @@ TEST_CASE("the scanner gives up where the full reader would see something else")
     // The total of a full sample is the categories' sum, whatever its "total" field says.
     REQUIRE(scan_series_sample(with("\"total\":{\"pss\":", "\"total\":{\"pss\":1"), out));
     CHECK(out.total_pss == sample_of(snapshot_from_json(nlohmann::json::parse(line), "x")).total_pss);
+}
+
+TEST_CASE("cgroup: written when known, read back by the full reader, checked by the scanner") {
+    Snapshot s = sample_snapshot();
+    CHECK_FALSE(snapshot_to_json(s).contains("cgroup"));  // unknown: absent, as before it existed
+    s.cgroup = "/system.slice/nginx.service";
+    const std::string line = snapshot_to_json(s).dump();
+    CHECK(snapshot_from_json(nlohmann::json::parse(line), "x").cgroup == s.cgroup);
+    SeriesSample out;
+    CHECK(scan_series_sample(line, out));
+    // A cgroup that is not a string the full reader refuses: the scanner hands it over.
+    std::string bad = line;
+    bad.replace(bad.find("\"/system.slice/nginx.service\""), 29, "7");
+    CHECK_FALSE(scan_series_sample(bad, out));
+    CHECK_THROWS_AS(snapshot_from_json(nlohmann::json::parse(bad), "x"), Error);
 }

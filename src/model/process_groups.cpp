@@ -1,0 +1,84 @@
+#include "model/process_groups.h"
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "model/process_list.h"
+
+namespace memsnap {
+namespace {
+
+constexpr std::pair<GroupBy, std::string_view> kGroupByNames[] = {
+    {GroupBy::Program, "program"}, {GroupBy::User, "user"}, {GroupBy::Cgroup, "cgroup"}};
+
+void add_optional(std::optional<uint64_t>& sum, const std::optional<uint64_t>& v, bool first) {
+    if (first) sum = v;
+    else if (!v) sum.reset();
+    else if (sum) *sum += *v;
+}
+
+}  // namespace
+
+std::string_view group_by_name(GroupBy by) {
+    for (auto [g, name] : kGroupByNames)
+        if (g == by) return name;
+    return "program";
+}
+
+std::optional<GroupBy> parse_group_by(std::string_view text) {
+    for (auto [g, name] : kGroupByNames)
+        if (name == text) return g;
+    return std::nullopt;
+}
+
+std::vector<ProcessGroup> group_process_rows(const std::vector<ProcessRow>& rows, GroupBy by,
+                                             FunctionRef<std::string(uint32_t)> user_name) {
+    std::vector<ProcessGroup> groups;
+    std::unordered_map<std::string, std::size_t> index;
+    std::vector<std::size_t> group_of(rows.size());
+    std::unordered_map<int64_t, std::size_t> group_of_pid;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const ProcessRow& r = rows[i];
+        std::string key = by == GroupBy::Program ? r.name
+                          : by == GroupBy::User  ? user_name(r.uid)
+                                                 : r.cgroup;
+        auto [it, added] = index.try_emplace(std::move(key), groups.size());
+        if (added) {
+            groups.emplace_back();
+            groups.back().key = it->first;
+            if (by == GroupBy::User) groups.back().uid = r.uid;
+        }
+        group_of[i] = it->second;
+        group_of_pid[r.pid] = it->second;
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const ProcessRow& r = rows[i];
+        ProcessGroup& g = groups[group_of[i]];
+        const bool first = g.processes == 0;
+        ++g.processes;
+        g.pids.push_back(r.pid);
+        g.threads += r.threads;
+        add_optional(g.fds, r.fds, first);
+        auto leader = group_of_pid.find(r.same_mm_as);
+        if (r.same_mm_as != 0 && r.same_mm_as != r.pid && leader != group_of_pid.end() &&
+            leader->second == group_of[i]) {
+            ++g.shared_address_space;  // its pages are the leader's: counted there
+            continue;
+        }
+        g.usage += r.usage;
+        g.vss += r.vss;
+        // Per-category columns: summed over the counted members (they all have them or none).
+        if (g.processes - g.shared_address_space == 1) {
+            g.native_pss = r.native_pss;
+            g.js_pss = r.js_pss;
+        } else {
+            add_optional(g.native_pss, r.native_pss, false);
+            add_optional(g.js_pss, r.js_pss, false);
+        }
+    }
+    for (ProcessGroup& g : groups) std::sort(g.pids.begin(), g.pids.end());
+    return groups;
+}
+
+}  // namespace memsnap

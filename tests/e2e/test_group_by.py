@@ -1,0 +1,272 @@
+"""`--group-by program|user|cgroup`: the listing summed per group, as ps_mem and smem -u sum
+it, an address space shared by several processes (CLONE_VM) counted once; the groups of a
+many-process stream ranked by diff; serve's per-group series.
+
+Expected numbers come from the kernel's own files, read here by Python: each process's
+smaps_rollup Pss + SwapPss (live), or the members of a capture tarball (the very bytes memsnap
+reads), added up per group by this file's own code."""
+import csv
+import io
+import json
+import os
+import pwd
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+from harness import Memhog, fixture, memsnap, memsnap_json, read_tsv, unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from test_formats import promtool_check  # noqa: E402
+
+
+def total_pss(pid):
+    """Pss + SwapPss (kB) of /proc/PID/smaps_rollup: hidumper's Total Pss."""
+    values = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 2 and parts[0].endswith(":"):
+                values[parts[0][:-1]] = int(parts[1])
+    return values["Pss"] + values.get("SwapPss", 0)
+
+
+def own_cgroup():
+    with open("/proc/self/cgroup") as f:
+        for line in f:
+            if line.startswith("0::"):
+                return line[3:].rstrip("\n")
+    return None
+
+
+class Hogs:
+    """Three memhogs renamed to one name of their own (other tests' memhogs run beside these),
+    grown by 8, 16 and 24 MiB; the first also starts a CLONE_VM child (memhog clonevm)."""
+
+    def __init__(self):
+        self.name = f"gb{os.getpid() % 100000}"
+        self.hogs = []
+        try:
+            for mib in (8, 16, 24):
+                hog = Memhog()
+                self.hogs.append(hog)
+                hog.cmd(f"comm {self.name}")
+                hog.cmd(f"brk {mib}")
+            # The child takes its parent's comm at clone time: one more member of the group.
+            self.child = int(self.hogs[0].cmd("clonevm"))
+        except BaseException:
+            self.close()
+            raise
+        self.pids = sorted([h.pid for h in self.hogs] + [self.child])
+
+    def close(self):
+        for h in self.hogs:
+            h.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def group(listing, key):
+    found = [g for g in listing["groups"] if g["group"] == key]
+    if len(found) != 1:
+        raise AssertionError(f"{len(found)} groups named {key!r}: {[g['group'] for g in listing['groups']]}")
+    return found[0]
+
+
+class LiveGroups(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.hogs = Hogs()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hogs.close()
+
+    def expected_total(self):
+        # The child shares hogs[0]'s address space: its rollup is hogs[0]'s, counted once.
+        return sum(total_pss(h.pid) for h in self.hogs.hogs)
+
+    def check_program_group(self, g):
+        self.assertEqual(g["processes"], 4)
+        self.assertEqual(g["pids"], self.hogs.pids)
+        self.assertEqual(g["shared_address_space"], 1)
+        own = self.expected_total()
+        # Shared library pages' Pss moves as other processes map and unmap them.
+        self.assertLessEqual(abs(g["pss"] + g["swap_pss"] - own), 0.02 * own + 64, (g, own))
+        # Counting the child again would add hogs[0]'s 8 MiB and more: past that bound.
+        self.assertGreater(total_pss(self.hogs.child), 2 * (0.02 * own + 64))
+
+    def test_program_group_is_the_sum_of_its_processes_each_address_space_once(self):
+        listing = memsnap_json("--mem", "--group-by", "program")
+        self.assertEqual(listing["group_by"], "program")
+        self.assertNotIn("processes", listing)
+        self.check_program_group(group(listing, self.hogs.name))
+        totals = [g["pss"] + g["swap_pss"] for g in listing["groups"]]
+        self.assertEqual(totals, sorted(totals, reverse=True))
+        self.assertEqual(listing["system"]["total"] > 0, True)
+
+    def test_program_group_with_categories_reads_full_smaps(self):
+        listing = memsnap_json("--mem", "--group-by", "program", "--categories")
+        g = group(listing, self.hogs.name)
+        self.check_program_group(g)
+        self.assertIn("native_heap", g)
+        self.assertIn("total_pss_by_category", listing)
+
+    def test_user_group_holds_the_hogs_under_this_users_name(self):
+        listing = memsnap_json("--mem", "--group-by", "user")
+        me = pwd.getpwuid(os.getuid()).pw_name
+        g = group(listing, me)
+        self.assertEqual(g["uid"], os.getuid())
+        self.assertTrue(set(self.hogs.pids) <= set(g["pids"]), g["pids"])
+        self.assertEqual(len(g["pids"]), g["processes"])
+        others = [x for x in listing["groups"] if x is not g and set(x["pids"]) & set(self.hogs.pids)]
+        self.assertEqual(others, [])
+
+    def test_cgroup_group_is_the_one_of_proc_self_cgroup(self):
+        mine = own_cgroup()
+        if mine is None:
+            self.skipTest("no cgroup v2 line in /proc/self/cgroup")
+        listing = memsnap_json("--mem", "--group-by", "cgroup")
+        g = group(listing, mine)
+        self.assertTrue(set(self.hogs.pids) <= set(g["pids"]), (mine, g["pids"]))
+        keys = [x["group"] for x in listing["groups"]]
+        self.assertEqual(len(keys), len(set(keys)))
+
+    def test_table_csv_and_prometheus(self):
+        r = memsnap("--mem", "--group-by", "program")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0].split()[0], "Procs")
+        self.assertEqual(lines[0].split()[-1], "Program")
+        row = [line for line in lines if line.split()[-1:] == [self.hogs.name]]
+        self.assertEqual(len(row), 1, r.stdout)
+        self.assertEqual(row[0].split()[0], "4")
+        self.assertIn("1 process shares the address space of another process of its group", r.stdout)
+        self.assertRegex(r.stdout, r"\n\d+ processes in \d+ programs listed")
+        self.assertIn("System (/proc/meminfo):", r.stdout)
+        r = memsnap("--mem", "--group-by", "program", "--format", "csv")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = {x["program"]: x for x in csv.DictReader(io.StringIO(r.stdout))}
+        self.assertEqual(rows[self.hogs.name]["processes"], "4")
+        self.assertEqual(rows[self.hogs.name]["shared_address_space"], "1")
+        r = memsnap("--mem", "--group-by", "user", "--format", "prom")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        promtool_check(self, r.stdout)
+        me = pwd.getpwuid(os.getuid()).pw_name
+        self.assertIn(f'memsnap_process_group_processes{{group_by="user",group="{me}"}}', r.stdout)
+        self.assertNotIn("memsnap_process_pss_bytes", r.stdout)
+        self.assertIn("memsnap_system_memory_total_bytes", r.stdout)
+
+    def test_top_and_sort_apply_to_groups(self):
+        top = memsnap_json("--mem", "--group-by", "program", "--sort", "threads", "--top", "2")
+        self.assertEqual(len(top["groups"]), 2)
+        self.assertGreaterEqual(top["groups"][0]["threads"], top["groups"][1]["threads"])
+
+
+class FixtureGroups(unittest.TestCase):
+    """tests/fixtures/all-procs (its README): 1198 (uid 20010042) and 5650 (uid 10123) listed,
+    the others skipped; expected totals are the awk sums in the source trees' expected-rows.tsv."""
+
+    def test_user_and_cgroup_groups_of_a_tree(self):
+        tree = fixture("all-procs")
+        total = {pid: read_tsv(fixture(src, "expected-rows.tsv"))["total"]
+                 for pid, src in ((1198, "ohos-app"), (5650, "android-app"))}
+        by_user = memsnap_json("--mem", "--proc-root", tree, "--group-by", "user")
+        got = {g["group"]: (g["pids"], g["pss"], g["swap_pss"]) for g in by_user["groups"]}
+        self.assertEqual(got, {"20010042": ([1198], total[1198]["pss"], total[1198]["swap_pss"]),
+                               "10123": ([5650], total[5650]["pss"], total[5650]["swap_pss"])})
+        self.assertEqual(len(by_user["skipped"]), 3)
+        # No cgroup file in the tree: one group, said to be unknown, holding both.
+        by_cgroup = memsnap_json("--mem", "--proc-root", tree, "--group-by", "cgroup")
+        self.assertEqual([(g["group"], g["pids"], g["pss"]) for g in by_cgroup["groups"]],
+                         [("(unknown)", [1198, 5650], total[1198]["pss"] + total[5650]["pss"])])
+
+
+class CapturedGroups(unittest.TestCase):
+    """A capture tarball of every process, grouped by memsnap and by this file's own sums of
+    its members: the same bytes, so the numbers must be equal, not close."""
+
+    @staticmethod
+    def python_groups(cap, by):
+        files = {}
+        with tarfile.open(cap) as t:
+            for m in t.getmembers():
+                parts = m.name.split("/")
+                if len(parts) == 2 and parts[0].isdigit() and m.isfile() and parts[1] in (
+                        "status", "smaps_rollup", "cgroup"):
+                    files.setdefault(int(parts[0]), {})[parts[1]] = t.extractfile(m).read().decode(
+                        "utf-8", "surrogateescape")
+        groups = {}
+        for pid in sorted(files):
+            f = files[pid]
+            rollup = f.get("smaps_rollup", "")
+            lines = rollup.splitlines()
+            kv = {}
+            for line in lines[1:]:
+                p = line.split()
+                if len(p) >= 2:
+                    kv[p[0].rstrip(":")] = int(p[1])
+            if "Rss" not in kv or "status" not in f:
+                continue  # a kernel thread or a zombie: no address space
+            status = dict(line.split(":", 1) for line in f["status"].splitlines() if ":" in line)
+            if by == "program":
+                key = status["Name"].strip()
+            elif by == "user":
+                key = status["Uid"].split()[0]  # a capture's UID, not this machine's name
+            else:
+                key = next((line[3:] for line in f.get("cgroup", "").splitlines()
+                            if line.startswith("0::")), "(unknown)")
+            # Two processes share an address space when their rollup (its range and every
+            # counter) and status' mm-wide sizes are the same: memsnap's documented rule.
+            mm = (rollup, tuple(status.get(k, "").strip() for k in (
+                "VmPeak", "VmSize", "VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem", "VmSwap")))
+            g = groups.setdefault(key, {"processes": 0, "total_pss": 0, "shared": 0, "mms": set()})
+            g["processes"] += 1
+            if mm in g["mms"]:
+                g["shared"] += 1
+            else:
+                g["mms"].add(mm)
+                g["total_pss"] += kv["Pss"] + kv.get("SwapPss", 0)
+        return {k: (g["processes"], g["total_pss"], g["shared"]) for k, g in groups.items()}
+
+    def test_capture_groups_equal_the_sums_of_its_members(self):
+        with Hogs() as hogs, tempfile.TemporaryDirectory() as tmp:
+            cap = os.path.join(tmp, "all.tar")
+            r = memsnap("capture", "--all", "--light", "-o", cap, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for by in ("program", "user", "cgroup"):
+                with self.subTest(by=by):
+                    listing = memsnap_json("--mem", "--proc-root", cap, "--group-by", by)
+                    got = {g["group"]: (g["processes"], g["pss"] + g["swap_pss"],
+                                        g["shared_address_space"]) for g in listing["groups"]}
+                    self.assertEqual(got, self.python_groups(cap, by))
+            g = group(memsnap_json("--mem", "--proc-root", cap, "--group-by", "program"), hogs.name)
+            self.assertEqual((g["processes"], g["shared_address_space"]), (4, 1))
+
+
+class Refused(unittest.TestCase):
+    def test_bad_key_and_a_pid(self):
+        r = memsnap("--mem", "--group-by", "pid")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        r = memsnap("--mem", "self", "--group-by", "program")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--group-by", r.stderr)
+
+
+class SnapshotCgroup(unittest.TestCase):
+    def test_snapshots_carry_the_cgroup(self):
+        mine = own_cgroup()
+        if mine is None:
+            self.skipTest("no cgroup v2 line in /proc/self/cgroup")
+        with Memhog() as hog:
+            snap = memsnap_json("snapshot", hog.pid)
+            self.assertEqual(snap["cgroup"], mine)
+
+
+if __name__ == "__main__":
+    unittest.main()
