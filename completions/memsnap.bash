@@ -27,7 +27,7 @@ _memsnap() {
     local opts_mem="--smaps --time --pid --name --proc-root --format --human --sort --top --user --group-by --categories --jobs --all --fds --columns --rules --no-infer --help"
     local opts_mem_smaps="-v --verbose --smaps --rules --no-infer --proc-root --format --human --help"
     local opts_snapshot="-o --output --append --format --proc-root --rules --no-infer --mappings --help"
-    local opts_diff="--threshold --js-heap --force --format --human --event --plot --pid --help"
+    local opts_diff="--threshold --js-heap --force --format --human --event --plot --pid --group-by --help"
     local opts_report="-o --output --format --threshold --js-heap --force --help"
     local opts_plot="-o --output --format --groups --categories --stack --since --until --width --height --threshold --js-heap --help"
     local opts_watch="--interval --count --duration -o --output --format --light --budget --event --threshold --js-heap --proc-root --rules --no-infer --mappings --plot --all --name --user --cgroup --children --full-every --jobs --help"

@@ -75,6 +75,7 @@ complete -c memsnap -n "__fish_seen_subcommand_from diff" -F
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l threshold -x -a 'native= js= graphics= anon= file= shared= fd= thread= total=' -d 'GROUP=ABS[/PCT%],...'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l js-heap -x -a 'ark anon auto' -d 'What counts as JS heap'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l pid -x -d 'One process of a many-process stream (PID or PID@STARTTIME)'
+complete -c memsnap -n "__fish_seen_subcommand_from diff" -l group-by -x -a 'program user cgroup' -d 'Rank the groups of a many-process stream'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l force -d 'Compare snapshots of different processes'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l format -x -a 'table json csv' -d 'Output format'
 complete -c memsnap -n "__fish_seen_subcommand_from diff" -l human -d 'Sizes as KiB/MiB/GiB'

@@ -42,6 +42,7 @@ struct DiffOptions {
     std::string event;
     std::string plot;  // also write the chart (render/series_chart.h) to this SVG file
     std::string pid;   // --pid N or N@STARTTIME: one process of a many-process stream
+    std::string group_by;  // --group-by program|user|cgroup: rank the stream's groups
 };
 
 // --pid N or N@STARTTIME.
@@ -124,11 +125,30 @@ int run_diff_stream(const DiffOptions& opts, const std::string& path, const Thre
         throw Error(ErrorKind::Usage,
                     "--event and --format csv judge one process: add --pid N to diff one "
                     "process of this many-process stream");
-    ProcessStream stream = read_process_stream(path);
+    std::optional<GroupBy> by = parse_group_by(opts.group_by);
+    // The stream's UIDs named by this machine's user database, as ps would name them.
+    auto user_name = [](uint32_t uid) { return user_name_or_uid(uid); };
+    ProcessGroupSeriesBuilder builder(by.value_or(GroupBy::Program), user_name);
+    ProcessStream stream = read_process_stream(path, std::nullopt, by ? &builder : nullptr);
     for (const std::string& w : stream.warnings) print_error("warning: " + w);
     if (stream.more_warnings != 0)
         print_error("warning: " + std::to_string(stream.more_warnings) + " more lines of " + path +
                     " skipped");
+    if (by) {
+        const std::vector<ProcessGroupSeries> groups = builder.finish();
+        std::vector<ProcessSeries> series;
+        series.reserve(groups.size());
+        for (const ProcessGroupSeries& g : groups) series.push_back(g.series);
+        const std::vector<ProcessVerdict> ranked = rank_process_groups(groups, series, thresholds, js_mode);
+        const GroupRanking ranking{*by, groups, series, ranked, thresholds[Group::Total]};
+        if (opts.format == "json")
+            write_stdout(dump_json(group_ranking_to_json(stream, ranking), 2) + "\n");
+        else
+            write_stdout(render_group_ranking_text(path, stream, ranking, opts.human));
+        for (const ProcessVerdict& v : ranked)
+            if (v.leak) return kExitThreshold;
+        return kExitOk;
+    }
     std::vector<ProcessVerdict> ranked = rank_processes(stream.processes, thresholds, js_mode);
     if (opts.format == "json")
         write_stdout(dump_json(process_ranking_to_json(stream, ranked), 2) + "\n");
@@ -156,6 +176,10 @@ int run_diff(const DiffOptions& opts) {
         if (spec.line != 0)
             throw Error(ErrorKind::Usage, opts.inputs[0] + " is one snapshot: give two (memsnap diff A B)");
         const bool stream = is_process_stream(spec.path);
+        if (!opts.group_by.empty() && (!stream || !opts.pid.empty()))
+            throw Error(ErrorKind::Usage,
+                        "--group-by ranks the groups of a many-process stream (watch --all, "
+                        "several PIDs, --name ...), without --pid");
         if (stream && opts.pid.empty()) return run_diff_stream(opts, spec.path, thresholds, js_mode);
         if (stream) {
             if (chart) throw Error(ErrorKind::Usage, "--plot does not take a many-process stream");
@@ -189,6 +213,8 @@ int run_diff(const DiffOptions& opts) {
     } else {
         if (!opts.pid.empty())
             throw Error(ErrorKind::Usage, "--pid selects one process of a series: give one SERIES file");
+        if (!opts.group_by.empty())
+            throw Error(ErrorKind::Usage, "--group-by ranks the groups of one many-process stream");
         // A file holding several snapshots stands for its first (as A) or its last (as B).
         before = std::move(read_snapshots(parse_snapshot_spec(opts.inputs[0]), true).front());
         after = std::move(read_snapshots(parse_snapshot_spec(opts.inputs[1]), true).back());
@@ -307,6 +333,12 @@ void register_diff_command(CLI::App& app, int& exit_code) {
                     "One process of a many-process stream (watch --all, several PIDs): PID, or "
                     "PID@STARTTIME when the PID was reused")
         ->type_name("PID[@START]");
+    cmd->add_option("--group-by", opts->group_by,
+                    "A many-process stream: rank programs (the name), users or cgroups instead of "
+                    "processes; a group's series is its members' own growth, so processes that "
+                    "come, go or restart are not growth")
+        ->check(CLI::IsMember({"program", "user", "cgroup"}))
+        ->type_name("KEY");
     cmd->add_flag("--human", opts->human,
                   "Print sizes as KiB/MiB/GiB instead of kB (table only; csv and json stay kB)");
     cmd->footer(
@@ -317,6 +349,9 @@ void register_diff_command(CLI::App& app, int& exit_code) {
         "group did, so growth is never left unnamed.\n"
         "A stream of many processes (watch --all, several PIDs, --name) ranks the processes\n"
         "that grew steadily, most certain first, then the system's totals; --pid N diffs one.\n"
+        "--group-by program|user|cgroup ranks groups: each tick, a group's value is its value at\n"
+        "its first tick plus what each member alive grew since its own first sample (arrivals\n"
+        "and departures are listed apart, never called growth).\n"
         "Exit status: 0 nothing crossed a threshold, 1 something did (in any process), 2 usage\n"
         "error, 3 --pid names no process of the stream, 5 a snapshot file is malformed.\n"
         "Colour (growth red past a threshold) only on a terminal, never when NO_COLOR is set.");

@@ -23,6 +23,8 @@ struct ProcessSeries {
     int64_t pid = 0;
     uint64_t starttime = 0;
     std::string name;
+    uint32_t uid = 0;    // of its first line, as its name: what diff --group-by groups by
+    std::string cgroup;  // "" when its lines do not say
     uint64_t first_line = 0, last_line = 0;  // of its samples, in the file
     uint64_t first_tick = 0;                 // the "tick" of its first line
     std::optional<std::string> gone;  // the gone line's reason, when the stream has one

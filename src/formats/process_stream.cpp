@@ -63,7 +63,8 @@ bool is_process_stream(const std::string& path) {
     return !j.is_discarded() && j.is_object() && j.contains("tick");
 }
 
-ProcessStream read_process_stream(const std::string& path, std::optional<int64_t> only_pid) {
+ProcessStream read_process_stream(const std::string& path, std::optional<int64_t> only_pid,
+                                  ProcessGroupSeriesBuilder* groups) {
     LineReader in(path);
     const std::string& name = in.name();
     ProcessStream out;
@@ -147,6 +148,8 @@ ProcessStream read_process_stream(const std::string& path, std::optional<int64_t
             p.pid = sample.pid;
             p.starttime = sample.starttime;
             p.name = full->name;
+            p.uid = full->uid;
+            p.cgroup = full->cgroup;
             p.first_line = n;
             p.first_tick = t.value_or(0);
             p.first_total = totals;
@@ -163,6 +166,7 @@ ProcessStream read_process_stream(const std::string& path, std::optional<int64_t
         p.last_line = n;
         p.last_total = totals;
         p.totals.add(totals);
+        if (groups) groups->add(t.value_or(0), current.time_ms, p, totals);
         if (!sample.light) {
             if (p.full_samples == 0) {
                 if (!full) full = snapshot_from_json(nlohmann::json::parse(line), where(n));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "diff/process_group_series.h"
 #include "diff/process_series.h"
 #include "model/snapshot.h"
 
@@ -59,8 +60,10 @@ struct ProcessStream {
 // (a killed writer: it starts as our lines start) and a sample not after its process's
 // previous one are skipped with a warning naming the line. Anything else that is not one of
 // our lines -- not JSON, not an object, another schema, a snapshot missing a field -- is
-// Error(Malformed, "FILE:N: ..."), as is a stream with no snapshot.
+// Error(Malformed, "FILE:N: ..."), as is a stream with no snapshot. With `groups`, every
+// sample kept is also added to it (diff --group-by), at its tick's time.
 ProcessStream read_process_stream(const std::string& path,
-                                  std::optional<int64_t> only_pid = std::nullopt);
+                                  std::optional<int64_t> only_pid = std::nullopt,
+                                  ProcessGroupSeriesBuilder* groups = nullptr);
 
 }  // namespace memsnap

@@ -268,5 +268,121 @@ class SnapshotCgroup(unittest.TestCase):
             self.assertEqual(snap["cgroup"], mine)
 
 
+# diff --group-by of a many-process stream
+
+def light_line(tick, pid, name, uid, cgroup, pss):
+    """One light line of a many-process stream, as watch --all writes it (totals only)."""
+    return json.dumps({
+        "schema": "memsnap.snapshot/1", "unit": "kB", "time_ms": 1_700_000_000_000 + 1000 * tick,
+        "pid": pid, "starttime": 1000 + pid, "name": name, "uid": uid, "cgroup": cgroup,
+        "categories": {}, "total": {"pss": pss, "swap_pss": 0}, "status": {"threads": 1},
+        "system": {"total": 8_000_000, "free": 4_000_000, "available": 6_000_000},
+        "light": True, "tick": tick}, separators=(",", ":"))  # compact, as watch writes it
+
+
+def churn_stream(path):
+    """12 ticks, 1 s apart; sizes in kB, worked out by hand in DiffGroups.
+    leaky: 100, 101, 102 each 20480 + 1024 a tick (each +11264 over the stream: under the
+      total threshold of 16 MiB alone; together +33792).
+    restarter: 202 flat 102400; 200 flat 102400 at ticks 0-5, gone at 6; its successor 201 at
+      ticks 6-11: 30720, 51200, 71680, 92160, 102400, 102400 (a restart that warms up).
+    spawner: 300 flat 51200; 301-305 come at ticks 2, 4, 6, 8, 10, each flat 51200."""
+    lines = []
+    warm = [30720, 51200, 71680, 92160, 102400, 102400]
+    for t in range(12):
+        for pid in (100, 101, 102):
+            lines.append(light_line(t, pid, "leaky", 4000001, "/leaky.slice", 20480 + 1024 * t))
+        if t <= 5:
+            lines.append(light_line(t, 200, "restarter", 0, "/restart.slice", 102400))
+        else:
+            lines.append(light_line(t, 201, "restarter", 0, "/restart.slice", warm[t - 6]))
+        lines.append(light_line(t, 202, "restarter", 0, "/restart.slice", 102400))
+        lines.append(light_line(t, 300, "spawner", 4000002, "/spawn.slice", 51200))
+        for i, born in enumerate((2, 4, 6, 8, 10)):
+            if t >= born:
+                lines.append(light_line(t, 301 + i, "spawner", 4000002, "/spawn.slice", 51200))
+        if t == 6:
+            lines.append(json.dumps({"schema": "memsnap.gone/1", "tick": 6,
+                                     "time_ms": 1_700_000_006_000, "pid": 200, "starttime": 1200,
+                                     "name": "restarter", "reason": "exited"},
+                                    separators=(",", ":")))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+class DiffGroups(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        cls.stream = os.path.join(cls.dir.name, "churn.ndjson")
+        churn_stream(cls.stream)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    def diff_json(self, *args):
+        r = memsnap("diff", self.stream, "--format", "json", *args)
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        return r.returncode, json.loads(r.stdout)
+
+    def test_a_leak_spread_over_processes_is_the_groups_and_churn_is_not(self):
+        for by, keys in (("program", ("leaky", "restarter", "spawner")),
+                         ("user", ("4000001", "root", "4000002")),
+                         ("cgroup", ("/leaky.slice", "/restart.slice", "/spawn.slice"))):
+            with self.subTest(by=by):
+                code, j = self.diff_json("--group-by", by)
+                self.assertEqual(code, 1)
+                self.assertEqual((j["group_by"], j["groups"], j["processes"], j["ticks"]),
+                                 (by, 3, 12, 12))
+                leaky, restarter, spawner = keys
+                self.assertEqual([g["group"] for g in j["leaks"]], [leaky])
+                g = j["leaks"][0]
+                # 3 x 20480 at tick 0; 3 x (20480 + 11 x 1024) at tick 11.
+                self.assertEqual(g["sum"], {"first": 61440, "last": 95232})
+                self.assertEqual(g["members_growth"], 3 * 11 * 1024)
+                self.assertEqual(g["members"], {"first": 3, "last": 3, "came": 0, "gone": 0})
+                self.assertEqual(g["verdicts"][0]["group"], "total")
+                # The spawner's sum grew 5 x 51200 by arrivals, its one first member not at all.
+                self.assertEqual([a["group"] for a in j["arrivals"]], [spawner])
+                a = j["arrivals"][0]
+                self.assertEqual(a["sum"], {"first": 51200, "last": 6 * 51200})
+                self.assertEqual(a["members_growth"], 0)
+                self.assertEqual(a["members"], {"first": 1, "last": 6, "came": 5, "gone": 0})
+                if by == "user":
+                    self.assertEqual(g["uid"], 4000001)
+
+    def test_per_process_diff_sees_the_restart_and_misses_the_spread_leak(self):
+        code, j = self.diff_json()
+        leaking = {p["pid"] for p in j["leaks"]}
+        # 201 warmed up from 30720 to 102400 kB: alone, a process that grew and held.
+        self.assertIn(201, leaking)
+        # Each of the leaky three grew 11264 kB, under the 16 MiB total threshold.
+        self.assertFalse(leaking & {100, 101, 102}, j["leaks"])
+
+    def test_text_names_the_group_and_the_arrivals(self):
+        r = memsnap("diff", self.stream, "--group-by", "program")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("12 processes in 3 programs over 12 ticks", r.stdout)
+        self.assertIn("program leaky (3 processes: 3 -> 3, 0 came, 0 gone): ", r.stdout)
+        self.assertRegex(r.stdout, r"program spawner \(6 processes: 1 -> 6, 5 came, 0 gone\): "
+                                   r"Pss \+ SwapPss 51200 kB -> 307200 kB through processes that came")
+        self.assertNotIn("program restarter", r.stdout)
+        self.assertIn("\nsystem: ", r.stdout)
+
+    def test_refused_without_a_stream_or_with_pid(self):
+        r = memsnap("diff", self.stream, "--group-by", "program", "--pid", "100")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        one = os.path.join(self.dir.name, "one.ndjson")
+        with open(one, "w") as f:
+            for t in range(3):
+                line = json.loads(light_line(t, 7, "x", 0, "/", 100))
+                del line["tick"]
+                f.write(json.dumps(line, separators=(",", ":")) + "\n")
+        r = memsnap("diff", one, "--group-by", "user")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("many-process stream", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
