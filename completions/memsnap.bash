@@ -32,7 +32,7 @@ _memsnap() {
     local opts_plot="-o --output --format --groups --categories --stack --since --until --width --height --threshold --js-heap --help"
     local opts_watch="--interval --count --duration -o --output --format --light --budget --event --threshold --js-heap --proc-root --rules --no-infer --mappings --plot --all --name --user --cgroup --children --full-every --jobs --help"
     local opts_capture="--all -o --output -z --gzip --light --jobs --proc-root --help"
-    local opts_serve="--listen --web.listen-address --interval --name --all --categories --proc-root --rules --no-infer --help"
+    local opts_serve="--listen --web.listen-address --interval --name --all --categories --group-by --proc-root --rules --no-infer --help"
     local opts_top="--mem --mem-smaps --version $opts_mem"
     local formats_mem="table json csv prom"
     local formats_mem_smaps="table json csv"

@@ -138,6 +138,7 @@ complete -c memsnap -n "not __fish_seen_subcommand_from $subcommands" -a serve -
 complete -c memsnap -n "__fish_seen_subcommand_from serve" -a '(__memsnap_pids)'
 complete -c memsnap -n "__fish_seen_subcommand_from serve" -l listen -x -a '127.0.0.1:9400 [::1]:9400' -d 'HOST:PORT to listen on'
 complete -c memsnap -n "__fish_seen_subcommand_from serve" -l web.listen-address -x -a '127.0.0.1:9400' -d 'As --listen'
+complete -c memsnap -n "__fish_seen_subcommand_from serve" -l group-by -x -a 'program user cgroup' -d 'One series per program, user or cgroup'
 complete -c memsnap -n "__fish_seen_subcommand_from serve" -l interval -x -a '1s 5s 15s 1m' -d 'Time between samples'
 complete -c memsnap -n "__fish_seen_subcommand_from serve" -l name -x -d 'Also processes whose comm matches this regex'
 complete -c memsnap -n "__fish_seen_subcommand_from serve" -l all -d 'Every process (totals) besides the PIDs'

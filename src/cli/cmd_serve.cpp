@@ -42,6 +42,7 @@ struct ServeOptions {
     std::string proc_root = "/proc";
     bool no_infer = false;
     RuleSetId rules = RuleSetId::Memsnap;
+    std::string group_by;  // "", program, user, cgroup
 };
 
 // The text every scrape gets: the latest finished sample's, swapped in whole.
@@ -126,6 +127,7 @@ int run_serve(const ServeOptions& opts) {
     so.selection = {opts.pids, opts.name, opts.all, opts.categories};
     so.infer = !opts.no_infer;
     so.rules = opts.rules;
+    so.group_by = parse_group_by(opts.group_by);
     ServeSampler sampler(so);  // resolves the PIDs: a missing one exits 3 here
     const std::string what = sampler.describe();
 
@@ -263,6 +265,12 @@ void register_serve_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--categories", opts->categories,
                   "Read full smaps of every process: per-category and per-group series for all "
                   "(slower; many more series)");
+    cmd->add_option("--group-by", opts->group_by,
+                    "One series per program, user or cgroup instead of per process "
+                    "(memsnap_process_group_*; cardinality bounded by the groups); PIDs and "
+                    "--name keep their own series")
+        ->check(CLI::IsMember({"program", "user", "cgroup"}))
+        ->type_name("KEY");
     cmd->add_option("--proc-root", opts->proc_root,
                     "Read a /proc-like tree or a capture tarball instead of /proc")
         ->type_name("DIR|TARBALL");
@@ -274,7 +282,8 @@ void register_serve_command(CLI::App& app, int& exit_code) {
         "/ (a page linking to it) and /-/healthy. Each scrape gets the latest finished sample:\n"
         "it never waits on a slow smaps. The processes named (PIDs, --name) are read with\n"
         "their categories (memsnap_category_*, memsnap_group_*); every process otherwise, or\n"
-        "with --all, by smaps_rollup (memsnap_process_*). A process that cannot be read is\n"
+        "with --all, by smaps_rollup (memsnap_process_*; with --group-by summed per group,\n"
+        "memsnap_process_group_*{group_by,group}). A process that cannot be read is\n"
         "counted in memsnap_skipped_processes{reason}. SIGINT or SIGTERM stops it (exit 0).\n"
         "Exit 2 for a bad option or address, 3 when a PID does not exist, 6 when the address\n"
         "cannot be listened on (in use, not this machine's). contrib/prometheus/ has alert\n"

@@ -131,7 +131,10 @@ ServeSample ServeSampler::read() {
         collect.infer = options_.infer;
         collect.rules = options_.rules;
         collect.system = false;
-        if (pattern_ || (sel.all && sel.categories)) {
+        // Every process in full, as snapshots (per-process series): --categories without
+        // --group-by. Grouped, the listing reads their smaps (and the groups' Native and JS).
+        const bool full_all = sel.all && sel.categories && !options_.group_by;
+        if (pattern_ || full_all) {
             // Full smaps for the pattern's processes (with descriptors and threads), or for
             // every process with --categories (without: readlink of every descriptor of every
             // process would cost more than their smaps).
@@ -143,10 +146,10 @@ ServeSample ServeSampler::read() {
                         ProcessStat st = read_stat(root_, root_.pid_path(pid, "stat"));
                         matches = ::regexec(&*pattern_, st.comm.c_str(), 0, nullptr, 0) == 0;
                     } catch (const Error&) {
-                        if (!(sel.all && sel.categories)) continue;  // not ours to report
+                        if (!full_all) continue;  // not ours to report
                     }
                 }
-                if (!matches && !(sel.all && sel.categories)) continue;
+                if (!matches && !full_all) continue;
                 collect.resources = matches;
                 try {
                     Snapshot snap = collect_snapshot(root_, pid, reader_, collect);
@@ -161,7 +164,10 @@ ServeSample ServeSampler::read() {
         }
         ProcessListOptions lo;
         lo.infer = options_.infer;
-        if (sel.all && !sel.categories) {
+        lo.rules = options_.rules;
+        lo.categories = sel.categories;
+        lo.cgroups = options_.group_by == GroupBy::Cgroup;
+        if (sel.all && !full_all) {
             out.rollups = collect_process_list(root_, reader_, lo);
             std::erase_if(out.rollups.rows,
                           [&](const ProcessRow& r) { return full_pids.count(r.pid) > 0; });
@@ -188,7 +194,11 @@ std::string ServeSampler::render(const ServeSample& s) {
     PromWriter w;
     for (const Snapshot& snap : s.full) add_snapshot_metrics(w, snap);
     for (const Snapshot& snap : s.full) add_group_metrics(w, snap, anon_is_js(snap));
-    add_process_list_metrics(w, s.rollups);
+    if (options_.group_by) {
+        add_process_list_metrics(w, grouped(s));
+    } else {
+        add_process_list_metrics(w, s.rollups);
+    }
     if (s.error.empty()) add_system_metrics(w, s.system);
     ExporterStats stats;
     stats.version = MEMSNAP_VERSION;
@@ -208,6 +218,33 @@ std::string ServeSampler::render(const ServeSample& s) {
     }
     add_exporter_metrics(w, stats);
     return w.render();
+}
+
+ProcessList ServeSampler::grouped(const ServeSample& s) const {
+    ProcessList list;
+    list.group_by = options_.group_by;
+    std::vector<ProcessRow> rows = s.rollups.rows;
+    for (const Snapshot& snap : s.full) {  // the named processes, read in full
+        ProcessRow r;
+        r.pid = snap.pid;
+        r.name = snap.name;
+        r.uid = snap.uid;
+        r.usage = snap.total();
+        r.vss = snap.status.vm_size;
+        r.threads = snap.status.threads;
+        r.cgroup = snap.cgroup.empty() ? "(unknown)" : snap.cgroup;
+        if (options_.selection.categories) {
+            r.native_pss = native_heap_pss(snap.categories);
+            r.js_pss = js_heap_pss(snap.categories);
+        }
+        rows.push_back(std::move(r));
+    }
+    // A capture's UIDs are those of the machine it was taken on: numbers, as --mem says.
+    const bool live = options_.proc_root == "/proc";
+    list.groups = group_process_rows(rows, *options_.group_by, [&](uint32_t uid) {
+        return live ? user_name_or_uid(uid) : std::to_string(uid);
+    });
+    return list;
 }
 
 std::string ServeSampler::sample() {

@@ -29,13 +29,17 @@ struct ServeSelection {
 struct ServeSamplerOptions {
     std::string proc_root = "/proc";
     ServeSelection selection;
+    // --group-by: every process read is summed into its group (memsnap_process_group_*), and
+    // only the processes named (PIDs, --name) keep their own families; with --categories the
+    // others are read through the listing's full smaps, not as snapshots.
+    std::optional<GroupBy> group_by;
     bool infer = true;
     RuleSetId rules = RuleSetId::Memsnap;
 };
 
 // One sample: what was read, before it is rendered. `rollups` are the processes read through
 // the listing (no categories); `full` those read with categories; a PID is in one of them at
-// most. (A grouping, `--group-by`, would sum these rows before rendering.)
+// most. With --group-by, render() sums both into groups.
 struct ServeSample {
     ProcessList rollups;
     std::vector<Snapshot> full;
@@ -71,6 +75,8 @@ class ServeSampler {
   private:
     void read_named(ServeSample& out, int64_t pid, std::size_t index);
     std::string render(const ServeSample& s);
+    // The sample's processes (rollups and full) summed into groups (--group-by).
+    ProcessList grouped(const ServeSample& s) const;
 
     ServeSamplerOptions options_;
     ProcRoot root_;

@@ -384,5 +384,62 @@ class DiffGroups(unittest.TestCase):
         self.assertIn("many-process stream", r.stderr)
 
 
+# serve --group-by
+
+def prom_samples(text, family):
+    """{labels text: value} of `family`'s samples in an exposition."""
+    out = {}
+    for line in text.splitlines():
+        if line.startswith(family + "{"):
+            labels, value = line[len(family):].rsplit(" ", 1)
+            out[labels] = float(value)
+    return out
+
+
+class ServeGroups(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.hogs = Hogs()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hogs.close()
+
+    def test_groups_replace_the_processes_series(self):
+        from test_serve import Serve
+        serve = Serve("--group-by", "program", "--interval", "200ms")
+        try:
+            text = serve.metrics()
+        finally:
+            code, err = serve.stop()
+        self.assertEqual(code, 0, err)
+        promtool_check(self, text)
+        labels = f'{{group_by="program",group="{self.hogs.name}"}}'
+        self.assertEqual(prom_samples(text, "memsnap_process_group_processes")[labels], 4)
+        self.assertEqual(
+            prom_samples(text, "memsnap_process_group_shared_address_space_processes")[labels], 1)
+        own = sum(total_pss(h.pid) for h in self.hogs.hogs)
+        got = prom_samples(text, "memsnap_process_group_pss_with_swap_bytes")[labels] / 1024
+        self.assertLessEqual(abs(got - own), 0.02 * own + 64, (got, own))
+        # Bounded cardinality: no per-process family of the unnamed processes.
+        self.assertNotIn("memsnap_process_pss_bytes{", text)
+        self.assertIn("memsnap_build_info{", text)
+
+    def test_a_named_pid_keeps_its_series_and_is_counted_in_its_group(self):
+        from test_serve import Serve
+        hog0 = self.hogs.hogs[0]
+        serve = Serve(hog0.pid, "--all", "--group-by", "program", "--interval", "200ms")
+        try:
+            text = serve.metrics()
+        finally:
+            serve.stop()
+        promtool_check(self, text)
+        self.assertIn(f'memsnap_process_pss_bytes{{pid="{hog0.pid}"', text)
+        labels = f'{{group_by="program",group="{self.hogs.name}"}}'
+        self.assertEqual(prom_samples(text, "memsnap_process_group_processes")[labels], 4)
+        self.assertEqual(
+            prom_samples(text, "memsnap_process_group_shared_address_space_processes")[labels], 1)
+
+
 if __name__ == "__main__":
     unittest.main()
