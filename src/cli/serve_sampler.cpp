@@ -224,9 +224,15 @@ ProcessList ServeSampler::grouped(const ServeSample& s) const {
     ProcessList list;
     list.group_by = options_.group_by;
     std::vector<ProcessRow> rows = s.rollups.rows;
+    // The listing found which processes share an address space before the named ones were
+    // taken out of it: a named process keeps its mark, so its CLONE_VM partner is not added again.
+    std::set<int64_t> shared;
+    for (const ProcessRow& r : rows)
+        if (r.same_mm_as != 0) shared.insert(r.same_mm_as);
     for (const Snapshot& snap : s.full) {  // the named processes, read in full
         ProcessRow r;
         r.pid = snap.pid;
+        if (shared.count(snap.pid)) r.same_mm_as = snap.pid;
         r.name = snap.name;
         r.uid = snap.uid;
         r.usage = snap.total();

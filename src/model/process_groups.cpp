@@ -37,7 +37,7 @@ std::vector<ProcessGroup> group_process_rows(const std::vector<ProcessRow>& rows
     std::vector<ProcessGroup> groups;
     std::unordered_map<std::string, std::size_t> index;
     std::vector<std::size_t> group_of(rows.size());
-    std::unordered_map<int64_t, std::size_t> group_of_pid;
+    std::vector<std::unordered_set<int64_t>> counted_mm;  // per group: the shared mm counted
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const ProcessRow& r = rows[i];
         std::string key = by == GroupBy::Program ? r.name
@@ -50,8 +50,8 @@ std::vector<ProcessGroup> group_process_rows(const std::vector<ProcessRow>& rows
             if (by == GroupBy::User) groups.back().uid = r.uid;
         }
         group_of[i] = it->second;
-        group_of_pid[r.pid] = it->second;
     }
+    counted_mm.resize(groups.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const ProcessRow& r = rows[i];
         ProcessGroup& g = groups[group_of[i]];
@@ -60,10 +60,10 @@ std::vector<ProcessGroup> group_process_rows(const std::vector<ProcessRow>& rows
         g.pids.push_back(r.pid);
         g.threads += r.threads;
         add_optional(g.fds, r.fds, first);
-        auto leader = group_of_pid.find(r.same_mm_as);
-        if (r.same_mm_as != 0 && r.same_mm_as != r.pid && leader != group_of_pid.end() &&
-            leader->second == group_of[i]) {
-            ++g.shared_address_space;  // its pages are the leader's: counted there
+        // An address space already counted in this group (by another member of the same
+        // same_mm_as, whichever came first): its pages are counted there.
+        if (r.same_mm_as != 0 && !counted_mm[group_of[i]].insert(r.same_mm_as).second) {
+            ++g.shared_address_space;
             continue;
         }
         g.usage += r.usage;

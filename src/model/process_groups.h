@@ -41,9 +41,9 @@ struct ProcessGroup {
 };
 
 // The key of a row for `by`: its name, the cgroup, or for a user `user_name(uid)`.
-// Groups come back in the order their first member appears in `rows`. A row whose `same_mm_as`
-// names another member of its own group adds its process, threads and descriptors but not its
-// memory (the same pages would be counted twice).
+// Groups come back in the order their first member appears in `rows`. Of the members of a
+// group with the same `same_mm_as` (one address space), the first adds its memory; the others
+// add their process, threads and descriptors but not their memory (the same pages twice).
 std::vector<ProcessGroup> group_process_rows(const std::vector<ProcessRow>& rows, GroupBy by,
                                              FunctionRef<std::string(uint32_t)> user_name);
 

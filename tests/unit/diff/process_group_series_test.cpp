@@ -41,7 +41,7 @@ void feed(ProcessGroupSeriesBuilder& b, uint64_t t, Member& m, uint64_t kb, uint
 
 }  // namespace
 
-TEST_CASE("sums per tick; members' own growth only from those there at the first and last tick") {
+TEST_CASE("sums per tick, and members' own growth only from those there at the first and last tick") {
     ProcessGroupSeriesBuilder b(GroupBy::Program, uid_text);
     Member a(1, "svc", 0, "/a"), c(2, "svc", 0, "/a"), late(3, "svc", 0, "/a"), other(9, "x", 0, "/b");
     // tick 0: a 100, c 200       -> sum 300
@@ -77,7 +77,7 @@ TEST_CASE("sums per tick; members' own growth only from those there at the first
     CHECK(g[1].series.totals.size() == 1);
 }
 
-TEST_CASE("user and cgroup keys; a process without a cgroup is (unknown)") {
+TEST_CASE("user and cgroup keys, and a process without a cgroup is (unknown)") {
     ProcessGroupSeriesBuilder by_user(GroupBy::User, uid_text);
     ProcessGroupSeriesBuilder by_cgroup(GroupBy::Cgroup, uid_text);
     Member a(1, "a", 1000, "/user.slice"), b(2, "b", 1000, ""), c(3, "c", 0, "/user.slice");

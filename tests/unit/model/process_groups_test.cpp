@@ -29,7 +29,7 @@ const auto uid_text = [](uint32_t uid) -> std::string { return uid == 0 ? "root"
 
 }  // namespace
 
-TEST_CASE("group_by names round-trip; anything else is refused") {
+TEST_CASE("group_by names round-trip and anything else is refused") {
     for (GroupBy by : {GroupBy::Program, GroupBy::User, GroupBy::Cgroup})
         CHECK(parse_group_by(group_by_name(by)) == by);
     CHECK(group_by_name(GroupBy::Cgroup) == "cgroup");
