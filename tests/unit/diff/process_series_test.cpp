@@ -13,7 +13,7 @@ ProcessSeries process(int64_t pid, F kb) {
     ProcessSeries p;
     p.pid = pid;
     p.starttime = 100;
-    p.name = "p" + std::to_string(pid);
+    p.name = std::string("p") + std::to_string(pid);
     for (int i = 0; i < 12; ++i) {
         SeriesSample s;
         s.time_ms = 1000 * i;
