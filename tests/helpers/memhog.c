@@ -33,8 +33,9 @@
  *                    process's /proc/PID/comm: the kernel answers EINVAL)  -> ok
  *   clonevm          start a child process that shares memhog's address space (clone(2) with
  *                    CLONE_VM, without CLONE_THREAD: its own PID and /proc/PID, the same mm, as a
- *                    vfork child has until it execs); it sleeps until memhog exits
- *                    -> ok <child pid>
+ *                    vfork child has until it execs); it sleeps until memhog exits. The reply
+ *                    comes once the child sleeps: a reader sees one mm, not one the child's
+ *                    first steps are still changing  -> ok <child pid>
  *   exitmain         the main thread exits (pthread_exit) after replying; a new thread reads the
  *                    next commands: the process lives on, its leader a zombie  -> ok
  *   exit             exit 0 (EOF on stdin too). Unknown command -> "err unknown command: <line>".
@@ -152,9 +153,25 @@ static void kill_clone_children(void) {
 
 /* The CLONE_VM child: it must not return into memhog's code (it would run on a stack that
  * is no one's), so it sleeps; it dies with memhog (PR_SET_PDEATHSIG) or by atexit's kill. */
+static int clone_started; /* set by the child (same mm) just before it pauses */
+
+/* True once /proc/PID/stat says the task sleeps (state S). */
+static int task_sleeps(pid_t pid) {
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+    return paren && paren[1] == ' ' && paren[2] == 'S';
+}
+
 static int clone_child(void *arg) {
     (void)arg;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    __atomic_store_n(&clone_started, 1, __ATOMIC_RELEASE);
     for (;;) pause();
     return 0;
 }
@@ -336,9 +353,16 @@ static void run(char *line, char *out, size_t outsz) {
         }
         char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (stack == MAP_FAILED) { snprintf(out, outsz, "err mmap: %s", strerror(errno)); return; }
+        __atomic_store_n(&clone_started, 0, __ATOMIC_RELEASE);
         pid_t child = clone(clone_child, stack + stack_size, CLONE_VM | SIGCHLD, NULL);
         if (child < 0) { snprintf(out, outsz, "err clone: %s", strerror(errno)); return; }
         clone_children[clone_count++] = child;
+        /* Its stack's first page and its prctl change the shared mm: wait until it is done
+         * (flag set, then asleep in pause), at most ~5 s under load. */
+        for (int i = 0; i < 5000; i++) {
+            if (__atomic_load_n(&clone_started, __ATOMIC_ACQUIRE) && task_sleeps(child)) break;
+            usleep(1000);
+        }
         snprintf(out, outsz, "ok %d", (int)child);
     } else if (!strcmp(cmd, "exitmain")) {
         exit_main = 1;
