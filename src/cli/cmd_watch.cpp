@@ -2,16 +2,10 @@
 
 #include <filesystem>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cmath>
 #include <charconv>
-#include <csignal>
-#include <cstring>
 #include <fmt/format.h>
 #include <memory>
 #include <optional>
@@ -19,6 +13,7 @@
 #include "formats/json_text.h"
 #include "cli/common.h"
 #include "cli/watch_budget.h"
+#include "cli/watch_loop.h"
 #include "diff/series.h"
 #include "diff/series_judge.h"
 #include "diff/snapshot_diff.h"
@@ -55,58 +50,6 @@ struct WatchOptions {
     std::string plot;  // redraw the chart into this SVG file as the watch goes
     std::string budget;  // --budget PCT: full smaps only when the rollup moved, within PCT of a CPU
 };
-
-volatile std::sig_atomic_t g_stop_signal = 0;
-void on_stop_signal(int sig) { g_stop_signal = sig; }
-
-int64_t monotonic_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-// memsnap's own CPU time, user + system (watch reads on one thread).
-int64_t cpu_time_us() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
-}
-
-// Sleeps until the monotonic time `deadline_ms`; false when a stop signal came first.
-bool sleep_until(int64_t deadline_ms) {
-    timespec ts{};
-    ts.tv_sec = deadline_ms / 1000;
-    ts.tv_nsec = (deadline_ms % 1000) * 1000000;
-    while (g_stop_signal == 0) {
-        int rc = ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
-        if (rc == 0) return g_stop_signal == 0;
-        if (rc != EINTR) return g_stop_signal == 0;
-    }
-    return false;
-}
-
-// Writes one whole line with write(2) (retrying short writes), so a reader or a kill never
-// sees more than one torn line. A write blocked on a full pipe gives up when SIGINT/SIGTERM
-// interrupts it (the handlers are installed without SA_RESTART): false then, and on EPIPE.
-bool write_line(int fd, const std::string& text, const std::string& name) {
-    const char* p = text.data();
-    std::size_t left = text.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR && g_stop_signal != 0) return false;
-            if (errno == EINTR) continue;
-            if (errno == EPIPE) {
-                g_stop_signal = SIGPIPE;
-                return false;
-            }
-            throw Error(ErrorKind::Io, "cannot write " + name + ": " + std::strerror(errno));
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
 
 std::string signed_kb(int64_t kb) {
     return (kb < 0 ? "-" : "+") + format_kb(static_cast<uint64_t>(kb < 0 ? -kb : kb), true);
@@ -147,35 +90,9 @@ int run_watch(const WatchOptions& opts) {
 
     ProcRoot root = open_proc_root(opts.proc_root);
     const int64_t pid = resolve_process(root, opts.pid);
-    int out_fd = STDOUT_FILENO;
-    std::string out_name = "standard output";
-    bool header_needed = opts.format == "csv";
-    if (!opts.output.empty()) {
-        // Read-write only to look at the last byte below; every write still appends.
-        // A file we may write but not read (mode 0200) is still appended to, unchecked.
-        // A symlink is refused, never followed, as for snapshot -o and --append.
-        const int flags = O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
-        out_fd = ::open(opts.output.c_str(), O_RDWR | flags, 0644);
-        if (out_fd < 0 && errno == EACCES) out_fd = ::open(opts.output.c_str(), O_WRONLY | flags, 0644);
-        if (out_fd < 0 && errno == ELOOP)
-            throw Error(ErrorKind::Io, "cannot open " + opts.output + ": a symbolic link (never followed)");
-        if (out_fd < 0) throw file_error_from_errno(errno, "cannot open", opts.output);
-        out_name = opts.output;
-        struct stat st {};
-        if (::fstat(out_fd, &st) == 0 && st.st_size > 0) {
-            header_needed = false;
-            // A watch killed mid-line left a torn last line: end it, so our first sample stands
-            // on a line of its own instead of being glued to (and skipped with) the torn one.
-            char last = '\n';
-            if (::pread(out_fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
-                write_line(out_fd, "\n", out_name);
-        }
-    }
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
+    WatchOutput out(opts.output);
+    const bool header_needed = opts.format == "csv" && !out.had_content();
+    install_stop_handlers();
 
     const bool live = ::isatty(STDERR_FILENO) == 1;
     SmapsReader reader;
@@ -198,7 +115,7 @@ int run_watch(const WatchOptions& opts) {
     std::string first_crossing;
     std::array<bool, kGroupCount> reported{};
     const int64_t start = monotonic_ms();
-    if (header_needed) write_line(out_fd, series_csv_header(), out_name);
+    if (header_needed) out.write(series_csv_header());
     // --plot: the chart of every sample so far, redrawn at most once a second and at the end,
     // each time replacing the file atomically (a viewer never sees half a chart).
     std::optional<SeriesChart> chart;
@@ -218,11 +135,10 @@ int run_watch(const WatchOptions& opts) {
     auto record = [&](Snapshot snap, int64_t tick_no, int64_t cpu_start_us) -> bool {
         std::string line = opts.format == "csv" ? series_csv_row(snap)
                                                 : dump_json(snapshot_to_json(snap)) + "\n";
-        if (!write_line(out_fd, line, out_name)) return false;  // stopped: the line may be torn
+        if (!out.write(line)) return false;  // stopped: the line may be torn
         if (budget) {
             budget->add_cost(cpu_time_us() - cpu_start_us);
-            budget->read_full(tick_no,
-                              {snap.total().pss + snap.total().swap_pss, snap.fd.num, snap.thread.num});
+            budget->read_full(tick_no, seen_of(snap));
         }
         if (samples == 0) first = snap;
         if (chart) {
@@ -268,10 +184,8 @@ int run_watch(const WatchOptions& opts) {
         try {
             if (budget && tick > 0) {
                 Snapshot seen = collect_snapshot(root, pid, reader, look);
-                const SampleBudget::Seen now{seen.total().pss + seen.total().swap_pss, seen.fd.num,
-                                             seen.thread.num};
                 full = seen.starttime == first.starttime &&
-                       budget->want_full(tick, tick_start - start, now);
+                       budget->want_full(tick, tick_start - start, seen_of(seen));
                 if (!full) budget->looked(cpu_time_us() - cpu_start);
             }
             if (full) snap = collect_snapshot(root, pid, reader, collect);
@@ -335,7 +249,6 @@ int run_watch(const WatchOptions& opts) {
                          budget->summary(opts.budget, monotonic_ms() - start, interval).c_str());
     }
     if (code == kExitOk && crossed) code = kExitThreshold;
-    if (out_fd != STDOUT_FILENO) ::close(out_fd);
     return code;
 }
 

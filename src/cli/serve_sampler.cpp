@@ -28,20 +28,6 @@ bool anon_is_js(const Snapshot& s) {
     return resolve_js_heap_rule(JsHeapMode::Auto, s, s).counts_anon;
 }
 
-// MemTotal, MemFree and MemAvailable of <root>/meminfo; zeros for a tree without it.
-SystemMemory read_system_memory(const ProcRoot& root) {
-    SystemMemory system;
-    try {
-        MemInfo mi = read_meminfo(root);
-        system.total = mi.get("MemTotal").value_or(0);
-        system.free = mi.get("MemFree").value_or(0);
-        system.available = mi.get("MemAvailable").value_or(0);
-    } catch (const Error& e) {
-        if (e.kind() != ErrorKind::NotFound) throw;
-    }
-    return system;
-}
-
 }  // namespace
 
 ServeSampler::ServeSampler(ServeSamplerOptions options)

@@ -100,4 +100,8 @@ void SampleBudget::read_full(int64_t tick, const Seen& seen) {
     last_full_ = seen;
 }
 
+SampleBudget::Seen seen_of(const Snapshot& s) {
+    return {s.total().pss + s.total().swap_pss, s.fd.num, s.thread.num};
+}
+
 }  // namespace memsnap

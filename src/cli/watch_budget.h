@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "model/snapshot.h"
+
 namespace memsnap {
 
 // The shortest interval of the 10-20-50 series (10ms, 20ms, 50ms, 100ms, ... 1s, 2s, 5s, 10s,
@@ -84,5 +86,8 @@ class SampleBudget {
     int64_t last_full_tick_ = -1;
     Seen last_full_;
 };
+
+// What a snapshot (full or rollup) shows the budget: its Pss + SwapPss, fds and threads.
+SampleBudget::Seen seen_of(const Snapshot& s);
 
 }  // namespace memsnap

@@ -1,14 +1,6 @@
 #include "cli/watch_many.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <exception>
 #include <fmt/format.h>
 #include <map>
@@ -16,6 +8,8 @@
 #include <set>
 
 #include "cli/common.h"
+#include "cli/watch_budget.h"
+#include "cli/watch_loop.h"
 #include "formats/process_stream.h"
 #include "formats/terminal_text.h"
 #include "model/error.h"
@@ -27,80 +21,6 @@
 
 namespace memsnap {
 namespace {
-
-volatile std::sig_atomic_t g_stop_signal = 0;
-void on_stop_signal(int sig) { g_stop_signal = sig; }
-
-int64_t monotonic_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-// Sleeps until the monotonic time `deadline_ms`; false when a stop signal came first.
-bool sleep_until(int64_t deadline_ms) {
-    timespec ts{};
-    ts.tv_sec = deadline_ms / 1000;
-    ts.tv_nsec = (deadline_ms % 1000) * 1000000;
-    while (g_stop_signal == 0) {
-        int rc = ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
-        if (rc != EINTR) return g_stop_signal == 0;
-    }
-    return false;
-}
-
-// The stream's output: standard output or a file appended to (as `watch PID -o` opens it: a
-// symlink refused, a torn last line ended first). Every line is one write(2), retried when short.
-class StreamOutput {
-  public:
-    explicit StreamOutput(const std::string& path) {
-        if (path.empty()) return;
-        const int flags = O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW;
-        fd_ = ::open(path.c_str(), O_RDWR | flags, 0644);
-        if (fd_ < 0 && errno == EACCES) fd_ = ::open(path.c_str(), O_WRONLY | flags, 0644);
-        if (fd_ < 0 && errno == ELOOP)
-            throw Error(ErrorKind::Io, "cannot open " + path + ": a symbolic link (never followed)");
-        if (fd_ < 0) throw file_error_from_errno(errno, "cannot open", path);
-        owned_ = true;
-        name_ = path;
-        struct stat st {};
-        char last = '\n';
-        if (::fstat(fd_, &st) == 0 && st.st_size > 0 &&
-            ::pread(fd_, &last, 1, st.st_size - 1) == 1 && last != '\n')
-            write("\n");
-    }
-    ~StreamOutput() {
-        if (owned_) ::close(fd_);
-    }
-    StreamOutput(const StreamOutput&) = delete;
-    StreamOutput& operator=(const StreamOutput&) = delete;
-
-    // False when a stop signal interrupted a blocked write or the reader went away (EPIPE).
-    bool write(const std::string& text) {
-        const char* p = text.data();
-        std::size_t left = text.size();
-        while (left > 0) {
-            ssize_t n = ::write(fd_, p, left);
-            if (n < 0) {
-                if (errno == EINTR && g_stop_signal == 0) continue;
-                if (errno == EINTR) return false;
-                if (errno == EPIPE) {
-                    g_stop_signal = SIGPIPE;
-                    return false;
-                }
-                throw Error(ErrorKind::Io, "cannot write " + name_ + ": " + std::strerror(errno));
-            }
-            p += n;
-            left -= static_cast<std::size_t>(n);
-        }
-        return true;
-    }
-
-  private:
-    int fd_ = STDOUT_FILENO;
-    bool owned_ = false;
-    std::string name_ = "standard output";
-};
 
 struct Key {
     int64_t pid = 0;
@@ -133,21 +53,6 @@ struct ReadOutcome {
     std::exception_ptr failure;  // not an Error (out of memory): rethrown in PID order
 };
 
-uint64_t charged_total(const Snapshot& s) { return s.total().pss + s.total().swap_pss; }
-
-SystemMemory read_system(const ProcRoot& root) {
-    SystemMemory system;
-    try {
-        MemInfo mi = read_meminfo(root);
-        system.total = mi.get("MemTotal").value_or(0);
-        system.free = mi.get("MemFree").value_or(0);
-        system.available = mi.get("MemAvailable").value_or(0);
-    } catch (const Error& e) {
-        if (e.kind() != ErrorKind::NotFound) throw;
-    }
-    return system;
-}
-
 }  // namespace
 
 int run_watch_many(const WatchManyOptions& opts) {
@@ -162,12 +67,8 @@ int run_watch_many(const WatchManyOptions& opts) {
     const bool only_named = !filter.all && filter.name_pattern.empty() && !filter.uid &&
                             filter.cgroup.empty() && !filter.children;
     ProcessSelector selector(filter);
-    StreamOutput out(opts.output);
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, nullptr);
-    ::sigaction(SIGTERM, &sa, nullptr);
+    WatchOutput out(opts.output);
+    install_stop_handlers();
 
     CollectOptions light;
     light.light = true;
@@ -197,7 +98,7 @@ int run_watch_many(const WatchManyOptions& opts) {
     int64_t ticks = 0;
     for (int64_t tick = 0;; ++tick) {
         const std::vector<LiveProcess> live = selector.list(root, opts.jobs);
-        const SystemMemory system = read_system(root);
+        const SystemMemory system = read_system_memory(root);
         const int64_t now_ms = unix_time_ms();
         std::vector<const LiveProcess*> chosen;
         std::vector<char> named;  // of chosen: the process named (not a later one of its PID)
@@ -246,7 +147,7 @@ int run_watch_many(const WatchManyOptions& opts) {
                         read_full = it == tracked.end() || it->second.last_full_tick < 0 ||
                                     ticks - it->second.last_full_tick >= opts.full_every;
                         if (!read_full) {
-                            const uint64_t now = charged_total(s), then = it->second.last_full_total;
+                            const uint64_t now = seen_of(s).pss_kb, then = it->second.last_full_total;
                             read_full = (now > then ? now - then : then - now) >= kFullReadBoundKb;
                         }
                     }
@@ -291,7 +192,7 @@ int run_watch_many(const WatchManyOptions& opts) {
             t.name = s.name;
             if (r.full) {
                 t.last_full_tick = ticks;
-                t.last_full_total = charged_total(s);
+                t.last_full_total = seen_of(s).pss_kb;
             } else if (!r.repeated && s.rollup) {
                 t.last_light = s;
                 t.last_light_tick = ticks;
@@ -300,7 +201,7 @@ int run_watch_many(const WatchManyOptions& opts) {
             present.insert(key);
             followed.insert(key);
         }
-        if (g_stop_signal != 0) break;
+        if (stop_requested()) break;
         // Processes followed until now that have no line this tick: gone.
         for (auto it = tracked.begin(); it != tracked.end();) {
             if (present.count(it->first)) {
@@ -327,7 +228,7 @@ int run_watch_many(const WatchManyOptions& opts) {
             code = kExitNotFound;
             break;
         }
-        if (g_stop_signal != 0) break;
+        if (stop_requested()) break;
         if (opts.count > 0 && ticks >= opts.count) break;
         // Keep the cadence as `watch PID` does: a tick that overran is said, missed ticks skipped.
         const int64_t now = monotonic_ms();

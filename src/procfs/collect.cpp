@@ -217,16 +217,7 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
     } catch (const Error& e) {
         rethrow_for_process(e, pid, started);
     }
-    if (options.system) {
-        try {
-            MemInfo mi = read_meminfo(root);
-            snap.system.total = mi.get("MemTotal").value_or(0);
-            snap.system.free = mi.get("MemFree").value_or(0);
-            snap.system.available = mi.get("MemAvailable").value_or(0);
-        } catch (const Error& e) {
-            if (e.kind() != ErrorKind::NotFound) throw;
-        }
-    }
+    if (options.system) snap.system = read_system_memory(root);
     return snap;
 }
 

@@ -53,4 +53,21 @@ MemInfo read_meminfo(const ProcRoot& root) {
     return parse_meminfo(text, root.display("meminfo"));
 }
 
+SystemMemory system_memory_of(const MemInfo& info) {
+    SystemMemory system;
+    system.total = info.get("MemTotal").value_or(0);
+    system.free = info.get("MemFree").value_or(0);
+    system.available = info.get("MemAvailable").value_or(0);
+    return system;
+}
+
+SystemMemory read_system_memory(const ProcRoot& root) {
+    try {
+        return system_memory_of(read_meminfo(root));
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::NotFound) throw;
+    }
+    return {};
+}
+
 }  // namespace memsnap

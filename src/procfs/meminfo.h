@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/snapshot.h"
 #include "procfs/process.h"
 
 namespace memsnap {
@@ -22,5 +23,10 @@ struct MemInfo {
 MemInfo parse_meminfo(std::string_view text, std::string_view display_name);
 // Reads and parses <root>/meminfo; errors as ProcSource::open and parse_meminfo.
 MemInfo read_meminfo(const ProcRoot& root);
+// MemTotal, MemFree and MemAvailable of `info`; 0 for a key it lacks.
+SystemMemory system_memory_of(const MemInfo& info);
+// The same of <root>/meminfo; zeros for a tree without that file (a capture of one process),
+// other errors as read_meminfo.
+SystemMemory read_system_memory(const ProcRoot& root);
 
 }  // namespace memsnap

@@ -352,9 +352,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
     try {
         MemInfo mi = read_meminfo(root);
         list.meminfo = mi.entries;
-        list.system.total = mi.get("MemTotal").value_or(0);
-        list.system.free = mi.get("MemFree").value_or(0);
-        list.system.available = mi.get("MemAvailable").value_or(0);
+        list.system = system_memory_of(mi);
         list.slab = mi.get("Slab").value_or(0);
         list.page_tables = mi.get("PageTables").value_or(0);
         list.shmem = mi.get("Shmem").value_or(0);
