@@ -194,7 +194,9 @@ MappingDiff diff_mappings(const MappingSet& before, const MappingSet& after,
     out.after_mappings = after.records.size();
     std::vector<std::optional<Group>> lists;
     for (const GroupGrowth& g : verdicts.flagged) {
-        if (group_is_memory(g.group)) lists.push_back(g.group);
+        // The total's verdict has the last list, of every mapping: not one of its own (no
+        // category belongs to it, so that list would be empty).
+        if (group_has_categories(g.group)) lists.push_back(g.group);
     }
     lists.push_back(std::nullopt);
     for (const std::optional<Group>& group : lists) {

@@ -127,6 +127,20 @@ TEST_CASE("mapping diff: new, grown and vanished mappings, by flagged group and 
           "vanished 1 MiB /tmp/gone  7ff000000000-7ff000100000");
 }
 
+TEST_CASE("mapping diff: a total verdict is the one list of every mapping, not an empty second") {
+    // CI saw a series whose total was flagged: diff JSON had an empty "total" list first.
+    Verdicts v;
+    GroupGrowth total;
+    total.group = Group::Total;
+    GroupGrowth fd;
+    fd.group = Group::Fd;
+    v.flagged = {total, fd};
+    MappingDiff d = diff_mappings(before_set(), after_set(), v);
+    REQUIRE(d.groups.size() == 1);
+    CHECK(!d.groups[0].group);
+    CHECK(d.groups[0].pss_total_delta == 134668);  // as worked out in the case above
+}
+
 TEST_CASE("mapping diff: the line limit sums what it leaves out, unchanged mappings say nothing") {
     MappingDiff d = diff_mappings(before_set(), after_set(), Verdicts{}, 2);
     REQUIRE(d.groups.size() == 1);  // nothing flagged: the total only
