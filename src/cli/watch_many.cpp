@@ -43,6 +43,9 @@ struct Tracked {
 // smaps_rollup does not move (status' VmHWM or Threads can change alone).
 constexpr int64_t kLightRereadTicks = 10;
 
+// A tick's lines are written in pieces of at least this much (whole lines each).
+constexpr std::size_t kWriteBatchBytes = 64 * 1024;
+
 // What reading one chosen process gave this tick.
 struct ReadOutcome {
     std::optional<Snapshot> snapshot;
@@ -165,6 +168,18 @@ int run_watch_many(const WatchManyOptions& opts) {
         });
         std::set<Key> present;  // processes of this tick: a line, or still there but unreadable
         std::optional<Error> first_named_error;
+        // The tick's lines go out in writes of about 64 KiB of whole lines (1 000 processes
+        // made 1 000 write(2) calls a tick), and all of them before the tick ends or stops.
+        std::string batch;
+        auto flush = [&] {
+            const bool ok = batch.empty() || out.write(batch);
+            batch.clear();
+            return ok;
+        };
+        auto emit = [&](const std::string& line) {
+            batch += line;
+            return batch.size() < kWriteBatchBytes || flush();
+        };
         for (std::size_t i = 0; i < chosen.size(); ++i) {
             ReadOutcome& r = results[i];
             const LiveProcess& p = *chosen[i];
@@ -184,7 +199,7 @@ int run_watch_many(const WatchManyOptions& opts) {
             if (s.starttime != p.starttime) continue;
             const Key key{s.pid, s.starttime};
             s.system = system;
-            if (!out.write(stream_snapshot_line(s, static_cast<uint64_t>(tick)))) break;
+            if (!emit(stream_snapshot_line(s, static_cast<uint64_t>(tick)))) break;
             ++lines;
             ++(r.full ? full_reads : rollup_reads);
             if (r.repeated) ++repeated_reads;
@@ -201,7 +216,7 @@ int run_watch_many(const WatchManyOptions& opts) {
             present.insert(key);
             followed.insert(key);
         }
-        if (stop_requested()) break;
+        if (!flush() || stop_requested()) break;
         // Processes followed until now that have no line this tick: gone.
         for (auto it = tracked.begin(); it != tracked.end();) {
             if (present.count(it->first)) {
@@ -214,10 +229,11 @@ int run_watch_many(const WatchManyOptions& opts) {
             GoneMarker gone{static_cast<uint64_t>(tick), now_ms, it->first.pid, it->first.starttime,
                             it->second.name,
                             same != live.end() && !same->selected ? "not selected" : "exited"};
-            if (!out.write(stream_gone_line(gone))) break;
+            if (!emit(stream_gone_line(gone))) break;
             ++gone_lines;
             it = tracked.erase(it);
         }
+        if (!flush()) break;
         ++ticks;
         if (tick == 0 && only_named && lines == 0) {
             if (first_named_error) throw *first_named_error;
