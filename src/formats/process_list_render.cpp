@@ -396,6 +396,9 @@ void add_process_group_metrics(PromWriter& w, const ProcessList& list) {
     const std::string by(group_by_name(*list.group_by));
     for (const ProcessGroup& g : list.groups) {
         PromLabels labels = {{"group_by", by}, {"group", g.key}};
+        // A label value is UTF-8, so two keys that differ in bytes that are not would be one
+        // series twice (a scrape Prometheus refuses): such a key's exact bytes are a label too.
+        if (!is_utf8(g.key)) labels.emplace_back("group_hex", to_hex(g.key));
         auto bytes = [&](std::string_view name, std::string_view help, uint64_t kb) {
             w.gauge(name, help, labels, kb * 1024);
         };

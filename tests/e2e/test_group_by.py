@@ -19,6 +19,7 @@ from harness import MEMSNAP, Memhog, fixture, memsnap, memsnap_json, read_tsv, u
 
 sys.path.insert(0, os.path.dirname(__file__))
 from test_formats import promtool_check  # noqa: E402
+from test_hostile import named_process, stop  # noqa: E402
 
 
 def total_pss(pid):
@@ -165,6 +166,26 @@ class LiveGroups(unittest.TestCase):
         self.assertIn(f'memsnap_process_group_processes{{group_by="user",group="{me}"}}', r.stdout)
         self.assertNotIn("memsnap_process_pss_bytes", r.stdout)
         self.assertIn("memsnap_system_memory_total_bytes", r.stdout)
+
+    def test_names_that_differ_in_bytes_that_are_not_utf8_stay_two_series(self):
+        # Prometheus label values are UTF-8: both names read "dup\uFFFD" there, so without
+        # their bytes as a label (group_hex) the exposition held one series twice.
+        procs = [named_process(b"dup\xff"), named_process(b"dup\xfe")]
+        try:
+            r = subprocess.run([MEMSNAP, "--mem", "--group-by", "program", "--format", "prom"],
+                               capture_output=True, text=True, timeout=60)
+        finally:
+            for p in procs:
+                stop(p)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        promtool_check(self, r.stdout)
+        mine = [l for l in r.stdout.splitlines()
+                if l.startswith("memsnap_process_group_processes{") and 'group="dup\ufffd"' in l]
+        self.assertEqual(sorted(mine), sorted([
+            'memsnap_process_group_processes{group_by="program",group="dup\ufffd",group_hex="647570ff"} 1',
+            'memsnap_process_group_processes{group_by="program",group="dup\ufffd",group_hex="647570fe"} 1']))
+        samples = [l.rsplit(" ", 1)[0] for l in r.stdout.splitlines() if l and not l.startswith("#")]
+        self.assertEqual(len(samples), len(set(samples)), "a series twice")
 
     def test_top_and_sort_apply_to_groups(self):
         top = memsnap_json("--mem", "--group-by", "program", "--sort", "threads", "--top", "2")
