@@ -54,6 +54,28 @@ class StaticBuild(unittest.TestCase):
         self.assertEqual((r.returncode, r.stderr), (0, ""))
         self.assertIn("memsnap_category_pss_bytes{", r.stdout)
 
+    def test_user_names_without_nss(self):
+        # A static glibc cannot load NSS modules, and a device has none: hide this machine's (a
+        # mount namespace with an empty directory over the library folder) and --user must still
+        # find a name of /etc/passwd, as Python's pwd module reads it (glibc 2.34 and later
+        # build their files backend in; an older or another libc would fail here).
+        if os.geteuid() != 0 or subprocess.run(["unshare", "--mount", "true"]).returncode != 0:
+            self.skipTest("needs root and unshare --mount")
+        import json
+        import pwd
+        import tempfile
+        user = pwd.getpwuid(0).pw_name
+        libdir = os.path.dirname(os.path.realpath("/lib/x86_64-linux-gnu/libc.so.6"))
+        with tempfile.TemporaryDirectory() as empty:
+            script = (f"mount --bind {empty} {libdir} && "
+                      f"exec {self.binary} --mem --user {user} --format json")
+            r = subprocess.run(["unshare", "--mount", "sh", "-c", script], capture_output=True,
+                               text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        procs = json.loads(r.stdout)["processes"]
+        self.assertTrue(procs)
+        self.assertEqual({p["uid"] for p in procs}, {0})
+
 
 if __name__ == "__main__":
     unittest.main()
