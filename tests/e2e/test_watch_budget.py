@@ -81,8 +81,11 @@ class Budget(unittest.TestCase):
         first, second = samples[0], samples[-1]
         for later in samples[1:]:
             self.assertGreaterEqual(later["time_ms"], moved_at[0] - 5)
+        # The last full read is within the 1 MiB bound of the end: a look that lands while the
+        # 8 MiB are being touched reads in full what is there, and less than 1 MiB may follow
+        # (seen under ASan: 7 396 kB, the last 796 kB after it).
         grown = (second["categories"]["native_heap"]["pss"] - first["categories"]["native_heap"]["pss"])
-        self.assertGreaterEqual(grown, 8 * 1024 - 64, (first["categories"]["native_heap"], second["categories"]["native_heap"]))
+        self.assertGreaterEqual(grown, 8 * 1024 - 1024, (first["categories"]["native_heap"], second["categories"]["native_heap"]))
         m = re.search(r"--budget 50%: (\d+) full reads, (\d+) rollup-only looks", err)
         self.assertIsNotNone(m, err)
         self.assertEqual(int(m.group(1)), len(lines))
