@@ -5,9 +5,19 @@
 #include <string>
 #include <string_view>
 
+#include "model/function_ref.h"
 #include "procfs/process.h"
 
 namespace memsnap {
+
+// One "ID:CONTROLLERS:PATH" line of a cgroup file ("0::/init.scope", "4:cpu,memory:/x").
+struct CgroupLine {
+    std::string_view id, controllers, path;
+};
+
+// Calls `on_line` for each line of the text with two colons, in order, until it returns false
+// (other lines are passed over).
+void for_each_cgroup_line(std::string_view cgroup_file, FunctionRef<bool(const CgroupLine&)> on_line);
 
 // The path of the "0::PATH" line (cgroup v2; also present on a hybrid v1/v2 system); on a
 // v1-only system the path of the hierarchy with the `memory` controller, the one that accounts

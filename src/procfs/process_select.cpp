@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "model/error.h"
+#include "procfs/cgroup.h"
 #include "procfs/file.h"
 #include "procfs/parallel_read.h"
 #include "procfs/status.h"
@@ -43,19 +44,13 @@ uint64_t directory_inode(const ProcRoot& root, int64_t pid) {
 }  // namespace
 
 bool in_cgroup(std::string_view text, std::string_view cgroup) {
-    while (!text.empty()) {
-        std::size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        std::size_t first = line.find(':');
-        std::size_t second = first == std::string_view::npos ? first : line.find(':', first + 1);
-        if (second == std::string_view::npos) continue;
-        std::string_view path = line.substr(second + 1);
-        if (cgroup == "/") return true;
-        if (path.starts_with(cgroup) && (path.size() == cgroup.size() || path[cgroup.size()] == '/'))
-            return true;
-    }
-    return false;
+    bool in = false;
+    for_each_cgroup_line(text, [&](const CgroupLine& l) {
+        in = cgroup == "/" || (l.path.starts_with(cgroup) &&
+                               (l.path.size() == cgroup.size() || l.path[cgroup.size()] == '/'));
+        return !in;
+    });
+    return in;
 }
 
 ProcessSelector::ProcessSelector(ProcessFilter filter) : filter_(std::move(filter)) {
