@@ -22,6 +22,40 @@ namespace {
 
 std::string pid_str(int64_t pid) { return std::to_string(pid); }
 
+// What a read of full smaps (a process's, a lone file's) keeps beside the accumulator's rows:
+// each mapping with its row when options.mappings, and what on_mapping and on_finish are told.
+class SmapsOutcome {
+  public:
+    SmapsOutcome(const CollectOptions& options, MemoryAccumulator& acc) : options_(options), acc_(acc) {
+        if (options.mappings || options.on_mapping) acc.set_listener(*this);
+    }
+    SmapsOutcome(const SmapsOutcome&) = delete;
+    SmapsOutcome& operator=(const SmapsOutcome&) = delete;
+
+    void operator()(const Mapping& m, Category row, int match) {
+        if (options_.mappings) records_.add(m, row, match);
+        if (options_.on_mapping) (*options_.on_mapping)(m, row, match);
+    }
+
+    // Once smaps is read: finishes the accumulator and fills the rows, the native heap, the
+    // runtime and allocator it saw and the mappings into `snap`, then calls on_finish.
+    void finish(Snapshot& snap) {
+        acc_.finish();
+        snap.categories = acc_.categories();
+        snap.native_heap = acc_.native_heap();
+        snap.runtime = std::string(acc_.layout().runtime_name);
+        snap.allocator = std::string(allocator_name(acc_.layout().allocator()));
+        if (options_.mappings)
+            snap.mappings = records_.finish([&](int match) { return acc_.row_of_match(match); });
+        if (options_.on_finish) (*options_.on_finish)(acc_);
+    }
+
+  private:
+    const CollectOptions& options_;
+    MemoryAccumulator& acc_;
+    MappingSetBuilder records_;
+};
+
 // dmabuf and GPU device mappings feed the dma/gpu parts and the Graph row whatever rule set
 // names the rows: they are found by memsnap's rules (hidumper's call anon_inode:dmabuf "other").
 void add_to_graphics(GraphicsAccumulator& gfx, const Mapping& m, Category c, RuleSetId rules) {
@@ -182,27 +216,15 @@ Snapshot collect_snapshot(const ProcRoot& root, int64_t pid, SmapsReader& reader
             bool go = options.infer && exe && elf_has_section(*exe, ".go.buildinfo");
             MemoryAccumulator acc(
                 {.infer = options.infer, .go_executable = go, .rules = options.rules});
-            MappingSetBuilder records;
-            auto listen = [&](const Mapping& m, Category c, int match) {
-                if (options.mappings) records.add(m, c, match);
-                if (options.on_mapping) (*options.on_mapping)(m, c, match);
-            };
-            if (options.mappings || options.on_mapping) acc.set_listener(listen);
+            SmapsOutcome outcome(options, acc);
             std::string_view runtime = js_runtime_of_process(snap.name);
             read_memory("smaps", [&](const Mapping& m) {
                 add_to_graphics(gfx, m, acc.add(m), options.rules);
                 if (runtime.empty() && m.inode != 0) runtime = js_runtime_of_library(m.name);
             });
             snap.js_runtime = std::string(runtime);
-            acc.finish();
-            snap.categories = acc.categories();
-            snap.native_heap = acc.native_heap();
-            snap.runtime = std::string(acc.layout().runtime_name);
+            outcome.finish(snap);
             if (snap.runtime.empty()) snap.runtime = snap.js_runtime;
-            snap.allocator = std::string(allocator_name(acc.layout().allocator()));
-            if (options.mappings)
-                snap.mappings = records.finish([&](int match) { return acc.row_of_match(match); });
-            if (options.on_finish) (*options.on_finish)(acc);
         }
         if (options.resources) read_resources(root, pid, snap, gfx, fd_list);
         gfx.finish(snap);
@@ -238,25 +260,13 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
     snap.time_ms = unix_time_ms();
     snap.rules = options.rules;
     MemoryAccumulator acc({.infer = options.infer, .rules = options.rules});
-    MappingSetBuilder records;
-    auto listen = [&](const Mapping& m, Category c, int match) {
-        if (options.mappings) records.add(m, c, match);
-        if (options.on_mapping) (*options.on_mapping)(m, c, match);
-    };
-    if (options.mappings || options.on_mapping) acc.set_listener(listen);
+    SmapsOutcome outcome(options, acc);
     GraphicsAccumulator gfx;
     auto add = [&](const Mapping& m) { add_to_graphics(gfx, m, acc.add(m), options.rules); };
     // A file the user named: open_input_file() refuses devices and FIFOs, errors are Io.
     FdGuard fd(path == "-" ? -1 : open_input_file(path));
     reader.read_fd(path == "-" ? open_input_file("-") : fd.get(), path == "-" ? "<stdin>" : path, add);
-    acc.finish();
-    snap.categories = acc.categories();
-    snap.native_heap = acc.native_heap();
-    snap.runtime = std::string(acc.layout().runtime_name);
-    snap.allocator = std::string(allocator_name(acc.layout().allocator()));
-    if (options.mappings)
-        snap.mappings = records.finish([&](int match) { return acc.row_of_match(match); });
-    if (options.on_finish) (*options.on_finish)(acc);
+    outcome.finish(snap);
     gfx.finish(snap);
     return snap;
 }
