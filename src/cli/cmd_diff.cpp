@@ -117,6 +117,13 @@ Series series_of_stream_process(const std::string& path, const PidChoice& choice
 }
 
 // diff of a many-process stream: every process judged, the leaking ones ranked.
+// A ranking's exit code: 1 when some process (or group) leaks, else 0.
+int ranking_exit_code(const std::vector<ProcessVerdict>& ranked) {
+    for (const ProcessVerdict& v : ranked)
+        if (v.leak) return kExitThreshold;
+    return kExitOk;
+}
+
 int run_diff_stream(const DiffOptions& opts, const std::string& path, const Thresholds& thresholds,
                     JsHeapMode js_mode) {
     if (!opts.plot.empty())
@@ -145,18 +152,14 @@ int run_diff_stream(const DiffOptions& opts, const std::string& path, const Thre
             write_stdout(dump_json(group_ranking_to_json(stream, ranking), 2) + "\n");
         else
             write_stdout(render_group_ranking_text(path, stream, ranking, opts.human));
-        for (const ProcessVerdict& v : ranked)
-            if (v.leak) return kExitThreshold;
-        return kExitOk;
+        return ranking_exit_code(ranked);
     }
     std::vector<ProcessVerdict> ranked = rank_processes(stream.processes, thresholds, js_mode);
     if (opts.format == "json")
         write_stdout(dump_json(process_ranking_to_json(stream, ranked), 2) + "\n");
     else
         write_stdout(render_process_ranking_text(path, stream, ranked, opts.human));
-    for (const ProcessVerdict& v : ranked)
-        if (v.leak) return kExitThreshold;
-    return kExitOk;
+    return ranking_exit_code(ranked);
 }
 
 int run_diff(const DiffOptions& opts) {
@@ -333,12 +336,10 @@ void register_diff_command(CLI::App& app, int& exit_code) {
                     "One process of a many-process stream (watch --all, several PIDs): PID, or "
                     "PID@STARTTIME when the PID was reused")
         ->type_name("PID[@START]");
-    cmd->add_option("--group-by", opts->group_by,
-                    "A many-process stream: rank programs (the name), users or cgroups instead of "
-                    "processes; a group's series is its members' own growth, so processes that "
-                    "come, go or restart are not growth")
-        ->check(CLI::IsMember({"program", "user", "cgroup"}))
-        ->type_name("KEY");
+    add_group_by_option(*cmd, opts->group_by,
+                        "A many-process stream: rank programs (the name), users or cgroups instead "
+                        "of processes; a group's series is its members' own growth, so processes "
+                        "that come, go or restart are not growth");
     cmd->add_flag("--human", opts->human,
                   "Print sizes as KiB/MiB/GiB instead of kB (table only; csv and json stay kB)");
     cmd->footer(

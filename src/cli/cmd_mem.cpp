@@ -300,11 +300,9 @@ void register_mem_command(CLI::App& app, int& exit_code) {
         ->type_name("N");
     cmd->add_option("--user", opts->user, "Listing: only processes of this user (name or UID)")
         ->type_name("USER");
-    cmd->add_option("--group-by", opts->group_by,
-                    "Listing: one row per program (the Name column), user or cgroup (v2 path), "
-                    "summed; processes sharing an address space counted once")
-        ->check(CLI::IsMember({"program", "user", "cgroup"}))
-        ->type_name("KEY");
+    add_group_by_option(*cmd, opts->group_by,
+                        "Listing: one row per program (the Name column), user or cgroup (v2 path), "
+                        "summed; processes sharing an address space counted once");
     cmd->add_flag("--categories", opts->categories,
                   "Listing: read full smaps for the native heap and JS heap columns (slower)");
     cmd->add_flag("--all", opts->all, "Listing: include kernel threads (no mappings)");

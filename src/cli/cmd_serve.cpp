@@ -265,12 +265,10 @@ void register_serve_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--categories", opts->categories,
                   "Read full smaps of every process: per-category and per-group series for all "
                   "(slower; many more series)");
-    cmd->add_option("--group-by", opts->group_by,
-                    "One series per program, user or cgroup instead of per process "
-                    "(memsnap_process_group_*; cardinality bounded by the groups); PIDs and "
-                    "--name keep their own series")
-        ->check(CLI::IsMember({"program", "user", "cgroup"}))
-        ->type_name("KEY");
+    add_group_by_option(*cmd, opts->group_by,
+                        "One series per program, user or cgroup instead of per process "
+                        "(memsnap_process_group_*; cardinality bounded by the groups); PIDs and "
+                        "--name keep their own series");
     cmd->add_option("--proc-root", opts->proc_root,
                     "Read a /proc-like tree or a capture tarball instead of /proc")
         ->type_name("DIR|TARBALL");

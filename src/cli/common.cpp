@@ -1,5 +1,7 @@
 #include "cli/common.h"
 
+#include "model/process_groups.h"
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -107,6 +109,10 @@ void add_rules_option(CLI::App& cmd, RuleSetId& rules) {
                    "hidumper (exactly hidumper --mem), dumpsys (Android's dumpsys meminfo heaps)")
         ->transform(CLI::CheckedTransformer(names))
         ->type_name("RULES");
+}
+
+void add_group_by_option(CLI::App& cmd, std::string& key, const std::string& help) {
+    cmd.add_option("--group-by", key, help)->check(CLI::IsMember(group_by_names()))->type_name("KEY");
 }
 
 }  // namespace memsnap

@@ -44,6 +44,10 @@ const CLI::Validator& non_empty_file();
 // Adds --rules memsnap|hidumper|dumpsys (model/rules/rule_set.h), stored in `rules`.
 void add_rules_option(CLI::App& cmd, RuleSetId& rules);
 
+// Adds --group-by program|user|cgroup (model/process_groups.h), what it does in `help`, stored
+// as the name in `key` ("" when not given; parse_group_by() reads it).
+void add_group_by_option(CLI::App& cmd, std::string& key, const std::string& help);
+
 // True when colour may be printed: stdout is a terminal, NO_COLOR is not set (whatever its
 // value, even empty) and TERM is not "dumb".
 bool stdout_wants_colour();

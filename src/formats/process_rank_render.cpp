@@ -107,6 +107,17 @@ std::string verdicts_text(const Verdicts& verdicts) {
     return what;
 }
 
+// The verdicts of one ranked process or group: group, delta, shape and headline of each.
+nlohmann::ordered_json verdicts_json(const Verdicts& verdicts) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const GroupGrowth& g : verdicts.flagged)
+        out.push_back({{"group", std::string(group_key(g.group))},
+                       {"delta", g.change.delta()},
+                       {"shape", g.shape},
+                       {"headline", verdict_headline(g, verdicts)}});
+    return out;
+}
+
 nlohmann::ordered_json group_json(const GroupRanking& r, const ProcessVerdict& v) {
     const ProcessGroupSeries& g = group_of(r, v);
     nlohmann::ordered_json j;
@@ -117,13 +128,7 @@ nlohmann::ordered_json group_json(const GroupRanking& r, const ProcessVerdict& v
     j["sum"] = {{"first", g.first_sum}, {"last", g.last_sum}};
     j["members_growth"] = g.members_growth;
     j["members_thread_growth"] = g.members_thread_growth;
-    nlohmann::ordered_json verdicts = nlohmann::ordered_json::array();
-    for (const GroupGrowth& f : v.verdicts().flagged)
-        verdicts.push_back({{"group", std::string(group_key(f.group))},
-                            {"delta", f.change.delta()},
-                            {"shape", f.shape},
-                            {"headline", verdict_headline(f, v.verdicts())}});
-    j["verdicts"] = std::move(verdicts);
+    j["verdicts"] = verdicts_json(v.verdicts());
     j["certainty"] = v.certainty;
     j["samples"] = v.process->totals.size();
     return j;
@@ -184,17 +189,11 @@ nlohmann::ordered_json process_ranking_to_json(const ProcessStream& stream,
     for (const ProcessVerdict& v : ranked) {
         if (!v.leak) break;
         const ProcessSeries& p = *v.process;
-        nlohmann::ordered_json verdicts = nlohmann::ordered_json::array();
-        for (const GroupGrowth& g : v.verdicts().flagged)
-            verdicts.push_back({{"group", std::string(group_key(g.group))},
-                                {"delta", g.change.delta()},
-                                {"shape", g.shape},
-                                {"headline", verdict_headline(g, v.verdicts())}});
         nlohmann::ordered_json j;
         j["pid"] = p.pid;
         j["starttime"] = p.starttime;
         put_text(j, "name", p.name);
-        j["verdicts"] = std::move(verdicts);
+        j["verdicts"] = verdicts_json(v.verdicts());
         j["certainty"] = v.certainty;
         j["samples"] = samples_of(v);
         j["full_samples"] = p.full_samples;

@@ -26,6 +26,12 @@ std::string_view group_by_name(GroupBy by) {
     return "program";
 }
 
+std::vector<std::string> group_by_names() {
+    std::vector<std::string> out;
+    for (auto [g, name] : kGroupByNames) out.emplace_back(name);
+    return out;
+}
+
 std::optional<GroupBy> parse_group_by(std::string_view text) {
     for (auto [g, name] : kGroupByNames)
         if (name == text) return g;

@@ -21,6 +21,8 @@ enum class GroupBy : unsigned char { Program, User, Cgroup };
 std::string_view group_by_name(GroupBy by);
 // The inverse; nullopt for any other text.
 std::optional<GroupBy> parse_group_by(std::string_view text);
+// Every name group_by_name() gives, in the enum's order.
+std::vector<std::string> group_by_names();
 
 struct ProcessGroup {
     std::string key;              // the program's name, the user's name (or UID), the cgroup
