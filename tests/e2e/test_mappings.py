@@ -196,6 +196,16 @@ HIDUMPER_CLASSES = ["graph", "ark ts heap", "arkts-static heap", ".db", "dev", "
                     "arkweb-pa heap", "kotlin heap", "rn-hermes heap", "dart heap", "other"]
 
 
+def hidumper_mappings(path):
+    """The mappings of a fixture smaps file, each with its hidumper row (expected_rules.py) and
+    its name as a table prints it (blanks at the end lost)."""
+    mappings = read_smaps_file(path)
+    for m in mappings:
+        m["row"] = expected_rules.hidumper(m["name"], m["inode"])
+        m["name"] = m["name"].rstrip(" ")
+    return mappings
+
+
 def hidumper_class_rank(row):
     return HIDUMPER_CLASSES.index("other" if row.endswith(" other") else row)
 
@@ -254,12 +264,7 @@ class MemSmapsRules(unittest.TestCase):
         # Every mapping's class from expected_rules.py (hiview's rule text), the layout from
         # hidumper's smaps_memory_info.cpp, both written out in this file.
         for tree, pid in (("rule-names", "4242"), ("ohos-app", "1198")):
-            mappings = read_smaps_file(fixture(tree, pid, "smaps"))
-            for m in mappings:
-                m["row"] = expected_rules.hidumper(m["name"], m["inode"])
-            # Names with blanks at the end lose them in a table: compare those by their text.
-            for m in mappings:
-                m["name"] = m["name"].rstrip(" ")
+            mappings = hidumper_mappings(fixture(tree, pid, "smaps"))
             for verbose in (False, True):
                 args = ["--mem-smaps", pid, "--proc-root", fixture(tree), "--rules", "hidumper"]
                 r = memsnap(*args, *(["-v"] if verbose else []))
@@ -275,10 +280,7 @@ class MemSmapsRules(unittest.TestCase):
         # tree around it; the JSON says the PID is unknown (0).
         tree, pid = "ohos-app", "1198"
         path = fixture(tree, pid, "smaps")
-        mappings = read_smaps_file(path)
-        for m in mappings:
-            m["row"] = expected_rules.hidumper(m["name"], m["inode"])
-            m["name"] = m["name"].rstrip(" ")
+        mappings = hidumper_mappings(path)
         for verbose in (False, True):
             want = hidumper_smaps_table(mappings, verbose)
             v = ["-v"] if verbose else []
