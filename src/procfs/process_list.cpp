@@ -36,7 +36,10 @@ uint64_t count_fds(const ProcRoot& root, int64_t pid) {
 }
 
 // What tells one address space from another in the listing (the shared-address-space rule of
-// process_list.h): the memory totals, the span of the mappings and status' mm-wide sizes.
+// process_list.h): the memory totals that are the address space's own, the span of the
+// mappings and status' mm-wide sizes. Not Pss, SwapPss or the shared/private split: they move
+// whenever another process maps or unmaps the same pages (a libc page), so two reads of one mm
+// a moment apart differ in them while the machine starts and ends processes.
 struct MmFingerprint {
     MemUsage usage;
     uint64_t start = UINT64_MAX;  // the lowest start and highest end of the mappings
@@ -49,10 +52,9 @@ struct MmFingerprint {
     }
     auto key() const {
         const ProcessStatus& s = status;
-        return std::tie(usage.size, usage.rss, usage.pss, usage.shared_clean, usage.shared_dirty,
-                        usage.private_clean, usage.private_dirty, usage.swap, usage.swap_pss,
-                        usage.mappings, start, end, s.vm_peak, s.vm_size, s.vm_hwm, s.vm_rss,
-                        s.rss_anon, s.rss_file, s.rss_shmem, s.vm_swap);
+        return std::tie(usage.size, usage.rss, usage.swap, usage.mappings, start, end, s.vm_peak,
+                        s.vm_size, s.vm_hwm, s.vm_rss, s.rss_anon, s.rss_file, s.rss_shmem,
+                        s.vm_swap);
     }
 };
 

@@ -248,9 +248,10 @@ class CapturedGroups(unittest.TestCase):
             else:
                 key = next((line[3:] for line in f.get("cgroup", "").splitlines()
                             if line.startswith("0::")), "(unknown)")
-            # Two processes share an address space when their rollup (its range and every
-            # counter) and status' mm-wide sizes are the same: memsnap's documented rule.
-            mm = (rollup, tuple(status.get(k, "").strip() for k in (
+            # Two processes share an address space when their rollup's range, Rss and Swap (not
+            # Pss or the shared/private split, which other processes move) and status' mm-wide
+            # sizes are the same: memsnap's documented rule.
+            mm = (lines[0] if lines else "", kv.get("Rss"), kv.get("Swap"), tuple(status.get(k, "").strip() for k in (
                 "VmPeak", "VmSize", "VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem", "VmSwap")))
             g = groups.setdefault(key, {"processes": 0, "total_pss": 0, "shared": 0, "mms": set()})
             g["processes"] += 1
