@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
+#include <stdexcept>
 
 #include "formats/diff_render.h"
 #include "model/error.h"
@@ -183,8 +184,57 @@ void check_chart_options(const ChartOptions& o) {
     }
 }
 
+namespace {
+
+constexpr std::size_t kNoLine = static_cast<std::size_t>(-1);
+
+// The slots a chart of `o` can draw, in slot order: every group, the anon JS heap and the total
+// (a few, and which of them is drawn depends on the judgement), the categories only with
+// --categories (those asked for, or all when the largest are picked at the end) and the layers
+// only with --stack. The others are never read, and keeping each in every column is what the
+// thinner's memory is made of (a category slot for each of the ~100 rows: 5 MB).
+std::vector<std::size_t> kept_slots(const ChartOptions& o) {
+    std::vector<std::size_t> kept;
+    for (std::size_t slot = 0; slot < kSlots; ++slot) {
+        bool keep = slot < kCategorySlot0;
+        if (slot >= kCategorySlot0 && slot < kLayerSlot0 && o.categories) {
+            const std::string_view key = category_table()[slot - kCategorySlot0].key;
+            keep = o.only.empty() || std::find(o.only.begin(), o.only.end(), key) != o.only.end();
+        }
+        if (slot >= kLayerSlot0) keep = o.stack;
+        if (keep) kept.push_back(slot);
+    }
+    return kept;
+}
+
+std::vector<std::size_t> lines_of(const std::vector<std::size_t>& kept) {
+    std::vector<std::size_t> line_of(kSlots, kNoLine);
+    for (std::size_t line = 0; line < kept.size(); ++line) line_of[kept[line]] = line;
+    return line_of;
+}
+
+}  // namespace
+
 SeriesChart::SeriesChart(const ChartOptions& options)
-    : options_(options), thin_(kSlots, static_cast<std::size_t>(plot_width(options))) {}
+    : options_(options),
+      kept_(kept_slots(options)),
+      line_of_(lines_of(kept_)),
+      thin_(kept_.size(), static_cast<std::size_t>(plot_width(options))) {}
+
+std::size_t SeriesChart::line_of(std::size_t slot) const {
+    const std::size_t line = line_of_.at(slot);
+    if (line == kNoLine)
+        throw std::logic_error("series chart: slot " + std::to_string(slot) + " is not kept");
+    return line;
+}
+
+const ColumnThinner::Cell& SeriesChart::cell(std::size_t column, std::size_t slot) const {
+    return thin_.cell(column, line_of(slot));
+}
+
+double SeriesChart::max_of(std::size_t slot) const {
+    return thin_.max(line_of(slot));
+}
 
 bool SeriesChart::stacked(std::size_t g) const {
     const std::string_view key = group_key(static_cast<Group>(g));
@@ -217,7 +267,9 @@ void SeriesChart::add(const SeriesSample& sample) {
             }
         }
     }
-    thin_.add(sample.time_ms, v);
+    std::array<double, kSlots> kept{};
+    for (std::size_t line = 0; line < kept_.size(); ++line) kept[line] = v[kept_[line]];
+    thin_.add(sample.time_ms, std::span<const double>(kept.data(), kept_.size()));
 }
 
 std::string group_verdict_word(Group g, const SeriesJudgement& judged) {
@@ -246,11 +298,11 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         std::vector<std::size_t> cats;
         for (std::size_t c = 0; c < kCategoryCount; ++c) {
             const CategoryInfo& info = category_table()[c];
-            if (o.only.empty() ? thin_.max(kCategorySlot0 + c) > 0 : wanted(info.key)) cats.push_back(c);
+            if (o.only.empty() ? max_of(kCategorySlot0 + c) > 0 : wanted(info.key)) cats.push_back(c);
         }
         if (o.only.empty()) {
             std::stable_sort(cats.begin(), cats.end(), [&](std::size_t a, std::size_t b) {
-                return thin_.max(kCategorySlot0 + a) > thin_.max(kCategorySlot0 + b);
+                return max_of(kCategorySlot0 + a) > max_of(kCategorySlot0 + b);
             });
             if (cats.size() > kLargestCategories) cats.resize(kLargestCategories);
         }
@@ -326,7 +378,7 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         double m = 0;
         for (const Line& l : lines) {
             if (l.memory != memory) continue;
-            m = std::max(m, thin_.max(l.layer ? layer_slot(*l.layer) : l.slot));
+            m = std::max(m, max_of(l.layer ? layer_slot(*l.layer) : l.slot));
             if (auto th = threshold_of(l)) m = std::max(m, *th);
             if (auto f = trend_of(l)) m = std::max({m, f->y0, f->y1});
         }
@@ -395,7 +447,7 @@ std::string SeriesChart::render_svg(const Snapshot& first, const SeriesPoints& p
         for (std::size_t c = 0; c < thin_.columns().size(); ++c) {
             const ColumnThinner::Column& col = thin_.columns()[c];
             if (col.samples == 0) continue;
-            const ColumnThinner::Cell& cell = thin_.cell(c, slot);
+            const ColumnThinner::Cell& cell = this->cell(c, slot);
             const double x = std::round(x_of((static_cast<double>(col.first_ms) + static_cast<double>(col.last_ms)) / 2) * 10) / 10;
             to(x, std::round(y_of(cell.first) * 10) / 10);
             to(x, std::round(y_of(cell.min_first ? cell.min : cell.max) * 10) / 10);

@@ -38,6 +38,9 @@ public:
     // One sample of the series, in time order.
     void add(const SeriesSample& sample);
     std::size_t samples() const { return thin_.samples(); }
+    // How many values a sample keeps in each pixel column: only those the options can draw
+    // (the groups and the total; the categories with `categories`, the layers with `stack`).
+    std::size_t thinned_lines() const { return thin_.lines(); }
 
     // The SVG document of every sample added. `first` names the process; `points` holds the
     // same samples (the trend is fitted on them); `judged` is the series' judgement under
@@ -47,7 +50,14 @@ public:
 
 private:
     bool stacked(std::size_t group) const;  // with stack: is this group a layer?
+    // The thinned columns of a slot (a group, the total, a category, a layer), which must be one
+    // the options can draw (else std::logic_error).
+    std::size_t line_of(std::size_t slot) const;
+    const ColumnThinner::Cell& cell(std::size_t column, std::size_t slot) const;
+    double max_of(std::size_t slot) const;
     ChartOptions options_;
+    std::vector<std::size_t> kept_;     // the thinner's line -> its slot
+    std::vector<std::size_t> line_of_;  // slot -> the thinner's line (none when not kept)
     ColumnThinner thin_;
 };
 

@@ -51,7 +51,14 @@ void ColumnThinner::halve() {
 }
 
 void ColumnThinner::add(int64_t time_ms, std::span<const double> values) {
-    if (samples_ == 0) t0_ = time_ms;
+    if (samples_ == 0) {
+        t0_ = time_ms;
+        // The columns grow in jumps (the second sample of a series 1 s apart lands in column
+        // 1000): room for all at once, so growing never copies them (reserved pages are only
+        // resident once written).
+        columns_.reserve(max_columns_);
+        cells_.reserve(max_columns_ * lines_);
+    }
     const int64_t offset = std::max<int64_t>(time_ms - t0_, 0);
     while (static_cast<std::size_t>(offset / width_ms_) >= max_columns_) halve();
     const auto index = static_cast<std::size_t>(offset / width_ms_);

@@ -90,6 +90,27 @@ class Plot(unittest.TestCase):
         part = self.plot("--since", "1s", "--until", "2s")
         self.assertEqual(int(re.search(r">(\d+) samples over", part).group(1)), expected)
 
+    def test_a_series_cut_in_two_files_draws_as_one(self):
+        # plot A B draws every sample of both (the first file's points are its series' own, a
+        # later file's are added as they are read): the same chart as the whole file, also when
+        # --since leaves none of the first file and when --until leaves none of the second.
+        with open(self.series) as f:
+            lines = [line for line in f if line.strip()]
+        half = len(lines) // 2
+        parts = []
+        for i, chunk in enumerate((lines[:half], lines[half:])):
+            parts.append(os.path.join(self.dir, f"part{i}.ndjson"))
+            with open(parts[-1], "w") as f:
+                f.writelines(chunk)
+        t0 = json.loads(lines[0])["time_ms"]
+        second = (json.loads(lines[half])["time_ms"] - t0) / 1000
+        for window in ((), ("--since", f"{second - 0.01:.2f}s"), ("--until", f"{second - 0.05:.2f}s")):
+            whole = memsnap("plot", self.series, *window)
+            cut = memsnap("plot", *parts, *window)
+            self.assertEqual(whole.returncode, 0, whole.stderr)
+            self.assertEqual(cut.returncode, 0, cut.stderr)
+            self.assertEqual(cut.stdout, whole.stdout, window)
+
     def test_wall_clock_is_local_time_and_names_its_zone(self):
         # A POSIX TZ string needs no tzdata: "IST-5:30" is 5 h 30 min east of UTC, named IST,
         # with no summer time. The expected labels are worked out here from the series' own

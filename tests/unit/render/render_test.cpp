@@ -159,6 +159,25 @@ TEST_CASE("the chart of 100 000 samples still draws a single-sample spike") {
     CHECK(count(svg, "class=\"verdict\"") == 9);
 }
 
+TEST_CASE("the chart thins only the lines its options can draw") {
+    // Each thinned line costs a cell in every pixel column (1 236 columns of 40 bytes at 960 px):
+    // every group, the anon JS heap and the total always; the ~100 category rows only with
+    // --categories (those asked for, all when the largest are picked); the 2 x 6 stacked layers
+    // (native .. shared, under either JS heap rule) only with --stack.
+    const std::size_t always = kGroupCount + 2;
+    ChartOptions o;
+    CHECK(SeriesChart(o).thinned_lines() == always);
+    o.only = {"native", "fd"};
+    CHECK(SeriesChart(o).thinned_lines() == always);
+    o.stack = true;
+    CHECK(SeriesChart(o).thinned_lines() == always + 12);
+    o = {};
+    o.categories = true;
+    CHECK(SeriesChart(o).thinned_lines() == always + kCategoryCount);
+    o.only = {"native_heap", "so"};
+    CHECK(SeriesChart(o).thinned_lines() == always + 2);
+}
+
 TEST_CASE("the chart escapes the process name") {
     ChartOptions opts;
     SeriesChart chart(opts);
