@@ -12,6 +12,7 @@ pkgs=(build-essential cmake ninja-build pkg-config libcli11-dev libfmt-dev docte
       python3 nodejs prometheus bash-completion zsh fish man-db groff-base time
       default-jre-headless openjdk-17-jdk-headless golang-go libjemalloc2 libgoogle-perftools4
       libmimalloc2.0 libxml2-utils chromium
+      strace  # test_watch_many counts the system calls of watch --all's steady ticks
       dpkg-dev lintian)  # the Debian package test: cpack -G DEB (dpkg-shlibdeps), lintian
 foreign=()
 for arg in "$@"; do

@@ -1,5 +1,7 @@
 #include "cli/watch_many.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <exception>
 #include <fmt/format.h>
@@ -18,6 +20,7 @@
 #include "procfs/meminfo.h"
 #include "procfs/parallel_read.h"
 #include "procfs/process_list.h"
+#include "procfs/rollup_files.h"
 
 namespace memsnap {
 namespace {
@@ -36,6 +39,7 @@ struct Tracked {
     // Its last light sample read from all its files (stat, status, smaps_rollup), and when:
     // while smaps_rollup stays the same, a tick reads that file alone and repeats the rest.
     std::optional<Snapshot> last_light;
+    std::optional<StreamLineTemplate> last_line;  // last_light's line, which its repeats splice
     int64_t last_light_tick = -1;
 };
 
@@ -48,9 +52,12 @@ constexpr std::size_t kWriteBatchBytes = 64 * 1024;
 
 // What reading one chosen process gave this tick.
 struct ReadOutcome {
-    std::optional<Snapshot> snapshot;
+    std::optional<Snapshot> snapshot;  // none when repeated
     bool full = false;
     bool repeated = false;  // smaps_rollup alone was read: as at the last light read
+    int64_t time_ms = 0;    // of a repeated read
+    bool held_failed = false;  // its held smaps_rollup read failed: gone or exec'd since
+    int opened = -1;           // its smaps_rollup, opened before the read, for RollupFiles
     std::optional<ErrorKind> error;
     std::string message;
     std::exception_ptr failure;  // not an Error (out of memory): rethrown in PID order
@@ -70,6 +77,7 @@ int run_watch_many(const WatchManyOptions& opts) {
     const bool only_named = !filter.all && filter.name_pattern.empty() && !filter.uid &&
                             filter.cgroup.empty() && !filter.children;
     ProcessSelector selector(filter);
+    RollupFiles held(root);
     WatchOutput out(opts.output);
     install_stop_handlers();
 
@@ -100,7 +108,8 @@ int run_watch_many(const WatchManyOptions& opts) {
     const int64_t start = monotonic_ms();
     int64_t ticks = 0;
     for (int64_t tick = 0;; ++tick) {
-        const std::vector<LiveProcess> live = selector.list(root, opts.jobs);
+        const std::vector<LiveProcess> live =
+            selector.list(root, opts.jobs, [&](int64_t pid) { return held.holds(pid); });
         const SystemMemory system = read_system_memory(root);
         const int64_t now_ms = unix_time_ms();
         std::vector<const LiveProcess*> chosen;
@@ -115,24 +124,26 @@ int run_watch_many(const WatchManyOptions& opts) {
             named.push_back(p.named && !reused);
         }
         std::vector<ReadOutcome> results(chosen.size());
-        // The process's last light sample with a new time, when its smaps_rollup (one file) reads
-        // as at that sample's read: how 1 000 idle processes cost one file each a tick. Anything
-        // else (a changed or unreadable rollup) is read in full by collect_snapshot.
-        auto repeat_if_steady = [&](const LiveProcess& p, SmapsReader& own) -> std::optional<Snapshot> {
+        // The process followed, when its smaps_rollup (one file: a held one is one pread) reads
+        // as at its last light sample's read: that sample then repeats with a new time, which is
+        // how 1 000 idle processes cost one file each a tick. Anything else (a changed or
+        // unreadable rollup) is read in full by collect_snapshot.
+        auto steady = [&](const LiveProcess& p, SmapsReader& own, ReadOutcome& r) -> const Tracked* {
             auto it = tracked.find(Key{p.pid, p.starttime});  // read-only while reading
+            const bool holds = held.holds(p.pid);
             if (!live_root || it == tracked.end() || !it->second.last_light ||
-                ticks - it->second.last_light_tick >= kLightRereadTicks)
-                return std::nullopt;
+                ticks - it->second.last_light_tick >= kLightRereadTicks) {
+                return nullptr;
+            }
             std::optional<MemUsage> now;
             try {
-                now = read_rollup_totals(root, p.pid, own);
+                now = holds ? held.read(p.pid, own) : read_rollup_totals(root, p.pid, own);
             } catch (const Error&) {
-                return std::nullopt;  // gone or changed: collect_snapshot says which
+                r.held_failed = holds;
+                return nullptr;  // gone or changed: collect_snapshot says which
             }
-            if (!now || *now != *it->second.last_light->rollup) return std::nullopt;
-            Snapshot s = *it->second.last_light;
-            s.time_ms = unix_time_ms();
-            return s;
+            if (!now || *now != *it->second.last_light->rollup) return nullptr;
+            return &it->second;
         };
         read_in_parallel(chosen.size(), parallel_read_jobs(root, chosen.size(), jobs),
                          [&](std::size_t i, unsigned w) {
@@ -141,10 +152,18 @@ int run_watch_many(const WatchManyOptions& opts) {
             ReadOutcome& r = results[i];
             try {
                 bool read_full = !opts.light && named[i];
+                // Opened before the read that tells whether it is the process followed: a file
+                // held is that process's (procfs/rollup_files.h). Not for a process read in
+                // full every tick, nor for one whose read failed before.
+                const bool may_hold = !read_full && held.has_room() && !said.count(p.pid);
+                if (may_hold && !held.holds(p.pid)) r.opened = held.open(p.pid);
                 if (!read_full) {
-                    std::optional<Snapshot> steady = repeat_if_steady(p, own);
-                    r.repeated = steady.has_value();
-                    Snapshot s = steady ? std::move(*steady) : collect_snapshot(root, p.pid, own, light);
+                    const Tracked* same = steady(p, own, r);
+                    if (r.held_failed && may_hold) r.opened = held.open(p.pid);
+                    r.repeated = same != nullptr;
+                    if (same) r.time_ms = unix_time_ms();
+                    else r.snapshot = collect_snapshot(root, p.pid, own, light);
+                    const Snapshot& s = same ? *same->last_light : *r.snapshot;
                     auto it = tracked.find(Key{p.pid, s.starttime});  // read-only while reading
                     if (!opts.light) {
                         read_full = it == tracked.end() || it->second.last_full_tick < 0 ||
@@ -154,9 +173,11 @@ int run_watch_many(const WatchManyOptions& opts) {
                             read_full = (now > then ? now - then : then - now) >= kFullReadBoundKb;
                         }
                     }
-                    if (!read_full) r.snapshot = std::move(s);
                 }
-                if (read_full) r.snapshot = collect_snapshot(root, p.pid, own, full);
+                if (read_full) {
+                    r.repeated = false;
+                    r.snapshot = collect_snapshot(root, p.pid, own, full);
+                }
                 r.full = read_full;
             } catch (const Error& e) {
                 r.snapshot.reset();
@@ -180,10 +201,16 @@ int run_watch_many(const WatchManyOptions& opts) {
             batch += line;
             return batch.size() < kWriteBatchBytes || flush();
         };
+        const std::string system_json = stream_system_json(system);
+        bool written = true;
         for (std::size_t i = 0; i < chosen.size(); ++i) {
             ReadOutcome& r = results[i];
             const LiveProcess& p = *chosen[i];
             if (r.failure) std::rethrow_exception(r.failure);
+            if (r.held_failed) {  // read anew, by path, from next tick on
+                held.drop(p.pid, p.starttime);
+                selector.forget(p.pid);
+            }
             if (r.error) {
                 if (*r.error == ErrorKind::NotFound) continue;  // exiting: gone below
                 present.insert(Key{p.pid, p.starttime});
@@ -193,30 +220,49 @@ int run_watch_many(const WatchManyOptions& opts) {
                     print_error(r.message + "; watching the others");
                 continue;
             }
-            Snapshot& s = *r.snapshot;
             // Read as another process than the one listed (the PID was reused in between): it
             // starts its series next tick.
-            if (s.starttime != p.starttime) continue;
-            const Key key{s.pid, s.starttime};
-            s.system = system;
-            if (!emit(stream_snapshot_line(s, static_cast<uint64_t>(tick)))) break;
+            if (!r.repeated && r.snapshot->starttime != p.starttime) continue;
+            const Key key{p.pid, p.starttime};
+            Tracked& t = tracked[key];
+            if (r.repeated) {
+                t.last_line->append(batch, r.time_ms, system_json, static_cast<uint64_t>(tick));
+            } else {
+                Snapshot& s = *r.snapshot;
+                s.system = system;
+                t.name = s.name;
+                if (r.full) {
+                    t.last_full_tick = ticks;
+                    t.last_full_total = seen_of(s).pss_kb;
+                    batch += stream_snapshot_line(s, static_cast<uint64_t>(tick));
+                } else if (s.rollup) {  // a sample later ticks may repeat
+                    t.last_line.emplace(s);
+                    t.last_line->append(batch, s.time_ms, system_json, static_cast<uint64_t>(tick));
+                    t.last_light = std::move(s);
+                    t.last_light_tick = ticks;
+                } else {
+                    batch += stream_snapshot_line(s, static_cast<uint64_t>(tick));
+                }
+            }
+            if (r.opened >= 0) {
+                held.adopt(p.pid, p.starttime, r.opened);
+                r.opened = -1;
+            }
             ++lines;
             ++(r.full ? full_reads : rollup_reads);
             if (r.repeated) ++repeated_reads;
-            Tracked& t = tracked[key];
-            t.name = s.name;
-            if (r.full) {
-                t.last_full_tick = ticks;
-                t.last_full_total = seen_of(s).pss_kb;
-            } else if (!r.repeated && s.rollup) {
-                t.last_light = s;
-                t.last_light_tick = ticks;
-            }
-            if (named[i]) named_start.emplace(p.pid, s.starttime);
+            if (named[i]) named_start.emplace(p.pid, p.starttime);
             present.insert(key);
             followed.insert(key);
+            if (batch.size() >= kWriteBatchBytes && !flush()) {
+                written = false;
+                break;
+            }
         }
-        if (!flush() || stop_requested()) break;
+        // Files opened for processes with no line (gone, another process, unreadable).
+        for (ReadOutcome& r : results)
+            if (r.opened >= 0) ::close(r.opened);
+        if (!written || !flush() || stop_requested()) break;
         // Processes followed until now that have no line this tick: gone.
         for (auto it = tracked.begin(); it != tracked.end();) {
             if (present.count(it->first)) {
@@ -231,6 +277,7 @@ int run_watch_many(const WatchManyOptions& opts) {
                             same != live.end() && !same->selected ? "not selected" : "exited"};
             if (!emit(stream_gone_line(gone))) break;
             ++gone_lines;
+            held.drop(it->first.pid, it->first.starttime);
             it = tracked.erase(it);
         }
         if (!flush()) break;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <map>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 
 #include "formats/json_text.h"
@@ -37,6 +38,48 @@ std::string stream_snapshot_line(const Snapshot& snap, uint64_t tick) {
     nlohmann::ordered_json j = snapshot_to_json(snap);
     j["tick"] = tick;
     return dump_json(j) + "\n";
+}
+
+StreamLineTemplate::StreamLineTemplate(const Snapshot& snap) {
+    nlohmann::ordered_json j = snapshot_to_json(snap);
+    j["tick"] = 0;
+    // A dump of an object is "{" then its members' "key":value, comma-separated, then "}":
+    // each member is dumped alone and the text kept, but for the three spliced in.
+    std::string* part = &head_;
+    part->push_back('{');
+    int slot = 0;  // the members spliced in, in their order in the object
+    const char* const slots[] = {"time_ms", "system", "tick"};
+    bool first = true;
+    for (const auto& [key, value] : j.items()) {
+        if (!first) part->push_back(',');
+        first = false;
+        *part += dump_json(key);
+        part->push_back(':');
+        if (slot < 3 && key == slots[slot]) {
+            part = slot == 0 ? &middle_ : &tail_;
+            if (++slot == 3) break;  // "tick" is the last member
+            continue;
+        }
+        *part += dump_json(value);
+    }
+    if (slot != 3) throw std::logic_error("a snapshot line without time_ms, system and tick in order");
+}
+
+void StreamLineTemplate::append(std::string& out, int64_t time_ms, std::string_view system,
+                                uint64_t tick) const {
+    char num[24];
+    out += head_;
+    out.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, time_ms).ptr - num));
+    out += middle_;
+    out += system;
+    out += tail_;
+    out.append(num, static_cast<std::size_t>(std::to_chars(num, num + sizeof num, tick).ptr - num));
+    out += "}\n";
+}
+
+std::string stream_system_json(const SystemMemory& system) {
+    return dump_json(nlohmann::ordered_json{
+        {"total", system.total}, {"free", system.free}, {"available", system.available}});
 }
 
 std::string stream_gone_line(const GoneMarker& gone) {

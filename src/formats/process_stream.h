@@ -31,6 +31,26 @@ struct GoneMarker {
 std::string stream_snapshot_line(const Snapshot& snap, uint64_t tick);
 std::string stream_gone_line(const GoneMarker& gone);
 
+// A snapshot's stream line kept from one tick to the next: a steady process's repeated
+// sample (cli/watch_many.cpp) differs from it only in "time_ms", "system" and "tick", which
+// line() splices into the text of one JSON dump of the other members, instead of building the
+// JSON again (1 000 lines a tick cost 16 ms of user time that way). line() is byte for byte
+// stream_snapshot_line() of the snapshot with that time, system and tick.
+class StreamLineTemplate {
+  public:
+    explicit StreamLineTemplate(const Snapshot& snap);
+    // Appends the line (with its newline) to `out`; `system` is stream_system_json()'s text.
+    void append(std::string& out, int64_t time_ms, std::string_view system, uint64_t tick) const;
+
+  private:
+    std::string head_;    // up to "time_ms":
+    std::string middle_;  // from after its value up to "system":
+    std::string tail_;    // from after the system object up to "tick":
+};
+
+// The "system" member's value as a stream line has it: {"total":..,"free":..,"available":..}.
+std::string stream_system_json(const SystemMemory& system);
+
 // True when `path` is a file (not "-") whose first non-blank line is a JSON object with a
 // "tick" member: a many-process stream, which diff reads with read_process_stream().
 bool is_process_stream(const std::string& path);

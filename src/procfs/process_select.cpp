@@ -71,7 +71,8 @@ ProcessSelector::~ProcessSelector() {
     if (pattern_) ::regfree(&*pattern_);
 }
 
-std::vector<LiveProcess> ProcessSelector::list(const ProcRoot& root, unsigned jobs) {
+std::vector<LiveProcess> ProcessSelector::list(const ProcRoot& root, unsigned jobs,
+                                               std::optional<FunctionRef<bool(int64_t)>> vouched) {
     const std::vector<int64_t> pids = list_pids(root);
     std::vector<Candidate> found(pids.size());
     const bool filtered = pattern_ || filter_.uid || !filter_.cgroup.empty();
@@ -82,8 +83,9 @@ std::vector<LiveProcess> ProcessSelector::list(const ProcRoot& root, unsigned jo
         const int64_t pid = pids[i];
         if (cached) {
             // known_ is only read while reading in parallel.
-            c.inode = directory_inode(root, pid);
             auto it = known_.find(pid);
+            const bool trusted = it != known_.end() && vouched && (*vouched)(pid);
+            c.inode = trusted ? it->second.inode : directory_inode(root, pid);
             if (c.inode != 0 && it != known_.end() && it->second.inode == c.inode) {
                 c.process = it->second.process;
                 c.ppid = it->second.ppid;

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/function_ref.h"
 #include "procfs/process.h"
 
 namespace memsnap {
@@ -50,7 +51,13 @@ class ProcessSelector {
     // unreadable: not selected). Throws only when the root itself cannot be listed.
     // Unfiltered, a process whose <pid> directory has the inode it had at the last call is
     // taken from that call (its stat is not read again: a stat of the directory instead).
-    std::vector<LiveProcess> list(const ProcRoot& root, unsigned jobs);
+    // A PID `vouched` for (the caller holds a file of that process open, whose next read
+    // fails once the process is gone: procfs/rollup_files.h) that the last call knew is taken
+    // from it with no stat at all; the caller calls forget(pid) when that read fails.
+    std::vector<LiveProcess> list(const ProcRoot& root, unsigned jobs,
+                                  std::optional<FunctionRef<bool(int64_t)>> vouched = std::nullopt);
+    // The next list() reads the process of `pid` anew.
+    void forget(int64_t pid) { known_.erase(pid); }
 
   private:
     // What the last list() read of a process's stat, and its directory's inode then.

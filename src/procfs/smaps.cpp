@@ -445,6 +445,25 @@ void SmapsReader::read_fd(int fd, std::string_view display_name, MappingCallback
     });
 }
 
+void SmapsReader::reread_record(int fd, std::string_view display_name, MappingCallback on_mapping) {
+    SmapsParser parser(display_name, on_mapping);
+    off_t offset = 0;
+    bool short_read = false;
+    stream(parser, buffer_.get(), [&](char* dst, std::size_t room) -> std::size_t {
+        if (short_read) return 0;
+        for (;;) {
+            ssize_t n = ::pread(fd, dst, room, offset);
+            if (n >= 0) {
+                offset += n;
+                short_read = static_cast<std::size_t>(n) < room;
+                return static_cast<std::size_t>(n);
+            }
+            if (errno != EINTR)
+                throw error_from_errno(errno, "cannot read", std::string(display_name));
+        }
+    });
+}
+
 void SmapsReader::read_text(std::string_view text, std::string_view display_name,
                             MappingCallback on_mapping) {
     SmapsParser parser(display_name, on_mapping);

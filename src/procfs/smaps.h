@@ -35,6 +35,11 @@ public:
     // Streams an already open descriptor (a pipe or stdin too); `display_name` is used in
     // messages. Does not close `fd`.
     void read_fd(int fd, std::string_view display_name, MappingCallback on_mapping);
+    // Reads a held single-record seq file (smaps_rollup) again from its start, with pread(2):
+    // seq_file makes the record anew at offset 0, and hands all of a record that fits the
+    // buffer in one read, so a read shorter than the buffer is the whole file: one system
+    // call. Errors as read_fd (ESRCH from a process gone or exec'd since the open: NotFound).
+    void reread_record(int fd, std::string_view display_name, MappingCallback on_mapping);
     // Parses text held in memory (fuzzing, tests), copied through the same buffer: the same
     // line limit applies. `display_name` as above.
     void read_text(std::string_view text, std::string_view display_name,

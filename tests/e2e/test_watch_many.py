@@ -6,6 +6,7 @@ other processes. Expected numbers come from what memhog was told to allocate."""
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -330,6 +331,94 @@ class WatchManyInPidNamespace(unittest.TestCase):
         r = memsnap("diff", bad)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn(f"{bad}:4: not a complete JSON line", r.stderr)
+
+
+class WatchManyHeldFiles(unittest.TestCase):
+    """watch --all keeps each process's smaps_rollup open from tick to tick and reads it again
+    with one pread(2) (procfs/rollup_files.h); an exec or an exit makes that file fail, and the
+    process is read by path again."""
+
+    def test_steady_ticks_read_the_held_file_once_each(self):
+        # strace tells which file each pread64 reads: the descriptor's last openat (--jobs 1:
+        # one thread, so no call is split in the trace).
+        if shutil.which("strace") is None:
+            self.skipTest("strace not installed (scripts/setup.sh installs it)")
+        with tempfile.TemporaryDirectory() as d:
+            stream, trace = os.path.join(d, "s.ndjson"), os.path.join(d, "trace")
+            hogs = [Memhog() for _ in range(3)]
+            try:
+                r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat,pread64,close", "-o", trace,
+                                    MEMSNAP, "watch", "--all", "--light", "--interval", "100ms",
+                                    "--count", "6", "--jobs", "1", "-o", stream],
+                                   capture_output=True, text=True, timeout=120)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                lines = [l for l in read_stream(stream) if l["schema"] == "memsnap.snapshot/1"]
+                fd_file, opens, preads = {}, {}, {}
+                with open(trace) as f:
+                    for row in f:
+                        m = re.search(r'openat\(AT_FDCWD, "/proc/(\d+)/smaps_rollup", .*\) = (\d+)', row)
+                        if m:
+                            pid, fd = int(m.group(1)), int(m.group(2))
+                            fd_file[fd] = pid
+                            opens[pid] = opens.get(pid, 0) + 1
+                        m = re.search(r"pread64\((\d+), .* = \d+$", row)
+                        if m and int(m.group(1)) in fd_file:
+                            pid = fd_file[int(m.group(1))]
+                            preads[pid] = preads.get(pid, 0) + 1
+                        m = re.search(r"close\((\d+)\)", row)
+                        if m:
+                            fd_file.pop(int(m.group(1)), None)
+                for h in hogs:
+                    ticks = sum(1 for l in lines if l["pid"] == h.pid)
+                    self.assertEqual(ticks, 6, h.pid)
+                    # Every tick after the first reads the held file (steady or not); the file
+                    # is opened on the first tick, besides the full light read by path, and
+                    # by path again only on the ticks where the rollup moved.
+                    self.assertEqual(preads.get(h.pid, 0), ticks - 1, (h.pid, preads.get(h.pid)))
+                    moved = sum(1 for a, b in zip(
+                        [l for l in lines if l["pid"] == h.pid], [l for l in lines if l["pid"] == h.pid][1:])
+                        if a["total"] != b["total"])
+                    self.assertLessEqual(opens.get(h.pid, 0), 2 + moved, (h.pid, opens.get(h.pid), moved))
+            finally:
+                for h in hogs:
+                    h.close()
+
+    def test_a_process_that_execs_keeps_its_series(self):
+        # sh waits for a line, then becomes sleep: the same PID and start time, a new address
+        # space; the held file of sh's fails and the process is read by path from then on.
+        with tempfile.TemporaryDirectory() as d:
+            stream = os.path.join(d, "s.ndjson")
+            sh = subprocess.Popen(["sh", "-c", "read x; exec sleep 600"], stdin=subprocess.PIPE)
+            watch = subprocess.Popen([MEMSNAP, "watch", "--all", "--light", "--interval", "100ms",
+                                      "-o", stream], stderr=subprocess.PIPE, text=True)
+            try:
+                wait_for(lambda: last_tick(stream) >= 3)
+                sh.stdin.write(b"go\n")
+                sh.stdin.flush()
+                wait_for(lambda: open(f"/proc/{sh.pid}/comm").read() == "sleep\n")
+                t = last_tick(stream)
+                wait_for(lambda: last_tick(stream) >= t + 4)
+            finally:
+                watch.send_signal(signal.SIGTERM)
+                err = watch.communicate(timeout=20)[1]
+            try:
+                self.assertEqual(watch.returncode, 0, err)
+                with open(f"/proc/{sh.pid}/smaps_rollup") as f:
+                    rss = int(re.search(r"^Rss:\s+(\d+) kB", f.read(), re.M).group(1))
+                lines = read_stream(stream)
+                own = [l for l in lines if l["pid"] == sh.pid]
+                self.assertFalse([l for l in own if l["schema"] == "memsnap.gone/1"])
+                self.assertEqual(len({l["starttime"] for l in own}), 1)
+                ticks = [l["tick"] for l in own]
+                # A line on every tick the stream has from its first to its last (a tick that
+                # overran skips tick numbers for every process alike).
+                self.assertEqual(ticks, sorted({l["tick"] for l in lines if ticks[0] <= l["tick"] <= ticks[-1]}))
+                self.assertEqual(own[0]["name"], "sh")
+                self.assertEqual(own[-1]["name"], "sleep")
+                self.assertEqual(own[-1]["total"]["rss"], rss)  # sleep's address space, not sh's
+            finally:
+                sh.kill()
+                sh.wait()
 
 
 class WatchManyUsage(unittest.TestCase):
