@@ -43,7 +43,7 @@ void make_process(const std::filesystem::path& dir, uint64_t starttime) {
 
 }  // namespace
 
-TEST_CASE("a vouched-for PID is taken from the last list with no look; forget() looks again") {
+TEST_CASE("a vouched-for PID is taken from the last list with no look, and forget() looks again") {
     char tmpl[] = "/tmp/memsnap-select-XXXXXX";
     REQUIRE(::mkdtemp(tmpl) != nullptr);
     const std::filesystem::path dir(tmpl);
