@@ -440,6 +440,37 @@ if __name__ == "__main__":
     unittest.main()
 
 
+class SystemCalls(unittest.TestCase):
+    def test_a_process_costs_an_open_a_read_and_a_close_per_file(self):
+        # status and smaps_rollup are single-record procfs files (procfs/source.cpp): no fstat
+        # after the open and no read of 0 bytes at the end. strace -f with --jobs 1 (one
+        # thread: no call split in the trace) maps each read to its file by descriptor.
+        if shutil.which("strace") is None:
+            self.skipTest("strace not installed (scripts/setup.sh installs it)")
+        with Memhog() as h, tempfile.TemporaryDirectory() as d:
+            trace = os.path.join(d, "trace")
+            r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat,read,fstat,newfstatat,close",
+                                "-o", trace, MEMSNAP, "--mem", "--jobs", "1"],
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            calls = {}  # file -> [call names], in order
+            fd_file = {}
+            with open(trace) as f:
+                for row in f:
+                    m = re.search(rf'openat\(AT_FDCWD, "/proc/{h.pid}/(status|smaps_rollup)", .*\) = (\d+)', row)
+                    if m:
+                        fd_file[int(m.group(2))] = m.group(1)
+                        calls.setdefault(m.group(1), []).append("open")
+                        continue
+                    m = re.search(r"\b(read|fstat|newfstatat|close)\((\d+)[,)]", row)
+                    if m and int(m.group(2)) in fd_file:
+                        calls[fd_file[int(m.group(2))]].append(m.group(1))
+                        if m.group(1) == "close":
+                            del fd_file[int(m.group(2))]
+            self.assertEqual(calls, {"status": ["open", "read", "close"],
+                                     "smaps_rollup": ["open", "read", "close"]})
+
+
 class PermissionDenied(unittest.TestCase):
     def test_the_table_names_the_pids(self):
         # As nobody, every process of another user is unreadable (PID 1 at least). Each PID the
