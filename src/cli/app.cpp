@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/cmd_capture.h"
@@ -25,15 +26,34 @@
 namespace memsnap {
 namespace {
 
+// The subcommands, in --help's order.
+struct Command {
+    std::string_view name;
+    void (*add)(CLI::App&, int&);
+};
+constexpr Command kCommands[] = {
+    {"mem", register_mem_command},         {"mem-smaps", register_mem_smaps_command},
+    {"snapshot", register_snapshot_command}, {"diff", register_diff_command},
+    {"watch", register_watch_command},     {"plot", register_plot_command},
+    {"report", register_report_command},   {"capture", register_capture_command},
+#ifdef MEMSNAP_HAVE_SERVE
+    {"serve", register_serve_command},
+#endif
+};
+
+const Command* find_command(std::string_view name) {
+    for (const Command& c : kCommands)
+        if (c.name == name) return &c;
+    return nullptr;
+}
+
 // `memsnap --mem ...` is hidumper's spelling of `memsnap mem ...`; with no subcommand, any
 // option other than --help/--version also means `mem` (`memsnap --smaps FILE`). A subcommand
 // is only ever the first argument: `memsnap --mem diff` reads a process named "diff", and a
 // `--mem` after `--` is an argument like any other.
-std::vector<std::string> normalise_args(int argc, char** argv, const CLI::App& app) {
+std::vector<std::string> normalise_args(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    bool has_subcommand = false;
-    for (const CLI::App* sub : app.get_subcommands({}))
-        if (!args.empty() && sub->get_name() == args.front()) has_subcommand = true;
+    const bool has_subcommand = !args.empty() && find_command(args.front()) != nullptr;
     if (has_subcommand) return args;
     // `memsnap --mem-smaps PID` is hidumper's spelling of `memsnap mem-smaps PID`.
     auto dashes = std::find(args.begin(), args.end(), "--");
@@ -86,22 +106,20 @@ int run_memsnap(int argc, char** argv) {
     app.set_version_flag("--version", MEMSNAP_VERSION);
     app.require_subcommand(0, 1);
     int exit_code = kExitOk;
-    register_mem_command(app, exit_code);
-    register_mem_smaps_command(app, exit_code);
-    register_snapshot_command(app, exit_code);
-    register_diff_command(app, exit_code);
-    register_watch_command(app, exit_code);
-    register_plot_command(app, exit_code);
-    register_report_command(app, exit_code);
-    register_capture_command(app, exit_code);
-#ifdef MEMSNAP_HAVE_SERVE
-    register_serve_command(app, exit_code);
-#endif
+    // A subcommand is only ever the first argument, so only that one is built: building all
+    // nine (some 200 options) was most of memsnap's start-up, which the all-process listing
+    // pays against a `cat` of every smaps_rollup. With no subcommand (--help, --version, no
+    // argument) every one is there, for the help to list.
+    std::vector<std::string> args = normalise_args(argc, argv);
+    if (const Command* only = args.empty() ? nullptr : find_command(args.front())) {
+        only->add(app, exit_code);
+    } else {
+        for (const Command& c : kCommands) c.add(app, exit_code);
+    }
     app.footer(
         "Exit status: 0 ok, 1 a diff/watch threshold was crossed, 2 usage error, 3 process not\n"
         "found or gone, 4 permission denied, 5 malformed input file, 6 other I/O error.\n");
 
-    std::vector<std::string> args = normalise_args(argc, argv, app);
     if (args.empty()) {
         std::fputs(app.help().c_str(), stdout);
         return kExitUsage;
