@@ -1,7 +1,8 @@
 #include "procfs/status.h"
 
+#include <array>
+#include <bitset>
 #include <charconv>
-#include <vector>
 
 #include "model/error.h"
 #include "model/mem_usage.h"
@@ -32,18 +33,46 @@ bool leading_number(std::string_view s, uint64_t& out, bool kb) {
     return kb ? rest == "kB" : rest.empty();
 }
 
-bool is_used_key(std::string_view key) {
-    for (std::string_view k : {"Name", "Pid", "Uid", "VmPeak", "VmSize", "VmHWM", "VmRSS", "RssAnon",
-                               "RssFile", "RssShmem", "VmSwap", "Threads"})
-        if (k == key) return true;
-    return false;
+// The keys parse_status reads. A used key (Name .. Threads) may appear once; PurgSum and
+// PurgPin (OpenHarmony kernels only) are not checked.
+enum class StatusKey : unsigned char {
+    Name, Pid, Uid, VmPeak, VmSize, VmHWM, VmRSS, RssAnon, RssFile, RssShmem, VmSwap, Threads,
+    PurgSum, PurgPin, Other
+};
+constexpr std::size_t kUsedKeys = static_cast<std::size_t>(StatusKey::Threads) + 1;
+
+struct KnownKey {
+    std::string_view key;
+    StatusKey id;
+};
+constexpr std::array<KnownKey, 14> kKnownKeys = {{
+    {"Name", StatusKey::Name},         {"Pid", StatusKey::Pid},         {"Uid", StatusKey::Uid},
+    {"VmPeak", StatusKey::VmPeak},     {"VmSize", StatusKey::VmSize},   {"VmHWM", StatusKey::VmHWM},
+    {"VmRSS", StatusKey::VmRSS},       {"RssAnon", StatusKey::RssAnon}, {"RssFile", StatusKey::RssFile},
+    {"RssShmem", StatusKey::RssShmem}, {"VmSwap", StatusKey::VmSwap},   {"Threads", StatusKey::Threads},
+    {"PurgSum", StatusKey::PurgSum},   {"PurgPin", StatusKey::PurgPin},
+}};
+
+// Which key a line holds. Most of status' ~55 lines (State, Tgid, Gid, Sig*, Cap*, Cpus_*, ...)
+// are told apart by their first byte, before any comparison: the listing parses status once a
+// process, and this was half of its own CPU time.
+StatusKey status_key(std::string_view key) {
+    switch (key.empty() ? '\0' : key.front()) {
+        case 'N': case 'P': case 'U': case 'V': case 'R': case 'T':
+            break;
+        default:
+            return StatusKey::Other;
+    }
+    for (const KnownKey& k : kKnownKeys)
+        if (k.key == key) return k.id;
+    return StatusKey::Other;
 }
 
 }  // namespace
 
 ProcessStatus parse_status(std::string_view text, std::string_view display_name) {
     ProcessStatus st;
-    std::vector<std::string_view> seen_keys;  // a key we use twice would change a value silently
+    std::bitset<kUsedKeys> seen;  // a key we use twice would change a value silently
     uint64_t line_no = 0;
     while (!text.empty()) {
         std::size_t nl = text.find('\n');
@@ -58,56 +87,58 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
         if (colon == std::string_view::npos) malformed(display_name, line_no, "expected 'Key: value'");
         std::string_view key = line.substr(0, colon);
         std::string_view value = line.substr(colon + 1);
-        if (is_used_key(key)) {
-            for (std::string_view seen : seen_keys)
-                if (seen == key) malformed(display_name, line_no, std::string(key) + " appears twice");
-            seen_keys.push_back(key);
-        }
-        if (key == "Name") {
-            // The name is everything after the tab; it may contain spaces.
-            if (!value.empty() && value.front() == '\t') value.remove_prefix(1);
-            // The kernel escapes a backslash as "\\" and a newline as "\n" here (not in comm).
-            st.name.clear();
-            for (std::size_t i = 0; i < value.size(); ++i) {
-                if (value[i] == '\\' && i + 1 < value.size() &&
-                    (value[i + 1] == '\\' || value[i + 1] == 'n')) {
-                    st.name += value[i + 1] == 'n' ? '\n' : '\\';
-                    ++i;
-                } else {
-                    st.name += value[i];
-                }
-            }
-            continue;
+        const StatusKey id = status_key(key);
+        if (id == StatusKey::Other) continue;
+        if (const auto used = static_cast<std::size_t>(id); used < kUsedKeys) {
+            if (seen[used]) malformed(display_name, line_no, std::string(key) + " appears twice");
+            seen[used] = true;
         }
         uint64_t* field = nullptr;
-        if (key == "Pid") {
-            uint64_t v = 0;
-            if (!leading_number(value, v, false)) malformed(display_name, line_no, "bad number for Pid");
-            st.pid = static_cast<int64_t>(v);
-            continue;
+        switch (id) {
+            case StatusKey::Name:
+                // The name is everything after the tab; it may contain spaces.
+                if (!value.empty() && value.front() == '\t') value.remove_prefix(1);
+                // The kernel escapes a backslash as "\\" and a newline as "\n" here (not in comm).
+                st.name.clear();
+                for (std::size_t i = 0; i < value.size(); ++i) {
+                    if (value[i] == '\\' && i + 1 < value.size() &&
+                        (value[i + 1] == '\\' || value[i + 1] == 'n')) {
+                        st.name += value[i + 1] == 'n' ? '\n' : '\\';
+                        ++i;
+                    } else {
+                        st.name += value[i];
+                    }
+                }
+                continue;
+            case StatusKey::Pid: {
+                uint64_t v = 0;
+                if (!leading_number(value, v, false)) malformed(display_name, line_no, "bad number for Pid");
+                st.pid = static_cast<int64_t>(v);
+                continue;
+            }
+            case StatusKey::Uid: {
+                uint64_t v = 0;
+                std::string_view first = trim(value);
+                first = first.substr(0, first.find_first_of(" \t"));
+                auto [ptr, ec] = std::from_chars(first.data(), first.data() + first.size(), v);
+                if (ec != std::errc() || ptr != first.data() + first.size() || v > UINT32_MAX)
+                    malformed(display_name, line_no, "bad number for Uid");
+                st.uid = static_cast<uint32_t>(v);
+                continue;
+            }
+            case StatusKey::VmPeak: field = &st.vm_peak; break;
+            case StatusKey::VmSize: field = &st.vm_size; break;
+            case StatusKey::VmHWM: field = &st.vm_hwm; break;
+            case StatusKey::VmRSS: field = &st.vm_rss; break;
+            case StatusKey::RssAnon: field = &st.rss_anon; break;
+            case StatusKey::RssFile: field = &st.rss_file; break;
+            case StatusKey::RssShmem: field = &st.rss_shmem; break;
+            case StatusKey::VmSwap: field = &st.vm_swap; break;
+            case StatusKey::Threads: field = &st.threads; break;
+            case StatusKey::PurgSum: field = &st.purg_sum; break;
+            case StatusKey::PurgPin: field = &st.purg_pin; break;
+            case StatusKey::Other: continue;
         }
-        if (key == "Uid") {
-            uint64_t v = 0;
-            std::string_view first = trim(value);
-            first = first.substr(0, first.find_first_of(" \t"));
-            auto [ptr, ec] = std::from_chars(first.data(), first.data() + first.size(), v);
-            if (ec != std::errc() || ptr != first.data() + first.size() || v > UINT32_MAX)
-                malformed(display_name, line_no, "bad number for Uid");
-            st.uid = static_cast<uint32_t>(v);
-            continue;
-        }
-        if (key == "VmPeak") field = &st.vm_peak;
-        else if (key == "VmSize") field = &st.vm_size;
-        else if (key == "VmHWM") field = &st.vm_hwm;
-        else if (key == "VmRSS") field = &st.vm_rss;
-        else if (key == "RssAnon") field = &st.rss_anon;
-        else if (key == "RssFile") field = &st.rss_file;
-        else if (key == "RssShmem") field = &st.rss_shmem;
-        else if (key == "VmSwap") field = &st.vm_swap;
-        else if (key == "Threads") field = &st.threads;
-        else if (key == "PurgSum") field = &st.purg_sum;
-        else if (key == "PurgPin") field = &st.purg_pin;
-        if (field == nullptr) continue;
         if (!leading_number(value, *field, field != &st.threads))
             malformed(display_name, line_no, "bad number for " + std::string(key));
     }
