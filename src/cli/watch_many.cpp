@@ -36,15 +36,16 @@ struct Tracked {
     std::string name;
     int64_t last_full_tick = -1;  // the sampled tick (0, 1, ...) of its last full read; -1: none
     uint64_t last_full_total = 0;  // Pss + SwapPss at that read, kB
-    // Its last light sample read from all its files (stat, status, smaps_rollup), and when:
-    // while smaps_rollup stays the same, a tick reads that file alone and repeats the rest.
+    // Its last light sample read from its files (all of them, or status and cgroup for a
+    // refresh), and when: while smaps_rollup stays the same, a tick reads that file alone and
+    // repeats the rest.
     std::optional<Snapshot> last_light;
     std::optional<StreamLineTemplate> last_line;  // last_light's line, which its repeats splice
     int64_t last_light_tick = -1;
 };
 
-// A light sample is read from all its files at least every this many ticks, even while its
-// smaps_rollup does not move (status' VmHWM or Threads can change alone).
+// A light sample is read again at least every this many ticks, even while its smaps_rollup
+// does not move (status' VmHWM, Threads or Name and the cgroup can change alone).
 constexpr int64_t kLightRereadTicks = 10;
 
 // A tick's lines are written in pieces of at least this much (whole lines each).
@@ -128,13 +129,15 @@ int run_watch_many(const WatchManyOptions& opts) {
         // as at its last light sample's read: that sample then repeats with a new time, which is
         // how 1 000 idle processes cost one file each a tick. Anything else (a changed or
         // unreadable rollup) is read in full by collect_snapshot.
+        // Every kLightRereadTicks the sample is read again instead: status and cgroup alone
+        // (refresh_light_snapshot) when the held file says the process and its rollup are as
+        // they were, into r.snapshot; all of its files otherwise.
         auto steady = [&](const LiveProcess& p, SmapsReader& own, ReadOutcome& r) -> const Tracked* {
             auto it = tracked.find(Key{p.pid, p.starttime});  // read-only while reading
             const bool holds = held.holds(p.pid);
-            if (!live_root || it == tracked.end() || !it->second.last_light ||
-                ticks - it->second.last_light_tick >= kLightRereadTicks) {
-                return nullptr;
-            }
+            if (!live_root || it == tracked.end() || !it->second.last_light) return nullptr;
+            const bool reread = ticks - it->second.last_light_tick >= kLightRereadTicks;
+            if (reread && !holds) return nullptr;
             std::optional<MemUsage> now;
             try {
                 now = holds ? held.read(p.pid, own) : read_rollup_totals(root, p.pid, own);
@@ -143,7 +146,13 @@ int run_watch_many(const WatchManyOptions& opts) {
                 return nullptr;  // gone or changed: collect_snapshot says which
             }
             if (!now || *now != *it->second.last_light->rollup) return nullptr;
-            return &it->second;
+            if (!reread) return &it->second;
+            try {
+                r.snapshot = refresh_light_snapshot(root, *it->second.last_light);
+            } catch (const Error&) {
+                r.snapshot.reset();  // collect_snapshot says why
+            }
+            return nullptr;
         };
         read_in_parallel(chosen.size(), parallel_read_jobs(root, chosen.size(), jobs),
                          [&](std::size_t i, unsigned w) {
@@ -162,7 +171,7 @@ int run_watch_many(const WatchManyOptions& opts) {
                     if (r.held_failed && may_hold) r.opened = held.open(p.pid);
                     r.repeated = same != nullptr;
                     if (same) r.time_ms = unix_time_ms();
-                    else r.snapshot = collect_snapshot(root, p.pid, own, light);
+                    else if (!r.snapshot) r.snapshot = collect_snapshot(root, p.pid, own, light);
                     const Snapshot& s = same ? *same->last_light : *r.snapshot;
                     auto it = tracked.find(Key{p.pid, s.starttime});  // read-only while reading
                     if (!opts.light) {

@@ -254,6 +254,23 @@ std::optional<MemUsage> read_rollup_totals(const ProcRoot& root, int64_t pid, Sm
     return total;
 }
 
+Snapshot refresh_light_snapshot(const ProcRoot& root, const Snapshot& last) {
+    Snapshot snap = last;
+    snap.time_ms = unix_time_ms();
+    try {
+        snap.status = read_status(root, root.pid_path(last.pid, "status"));
+        if (snap.status.vm_size == 0)
+            throw Error(ErrorKind::NotFound, "process " + pid_str(last.pid) + " has exited (or is exiting)");
+        snap.name = snap.status.name;
+        snap.uid = snap.status.uid;
+        snap.js_runtime = std::string(js_runtime_of_process(snap.name));
+        snap.cgroup = read_cgroup_path(root, last.pid);
+    } catch (const Error& e) {
+        rethrow_for_process(e, last.pid, true);
+    }
+    return snap;
+}
+
 Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
                              const CollectOptions& options) {
     Snapshot snap;

@@ -51,6 +51,13 @@ Snapshot classify_smaps_file(const std::string& path, SmapsReader& reader,
 // nullopt for a process without mappings. Errors as the reader's: NotFound when it is gone.
 std::optional<MemUsage> read_rollup_totals(const ProcRoot& root, int64_t pid, SmapsReader& reader);
 
+// `last` (a light sample of a live process) read again where it can change while its
+// smaps_rollup reads the same: status (name, uid, VmHWM, threads, ...) and cgroup, stamped with
+// the current time. For a caller that knows the process is still the one `last` was read from
+// and its rollup unchanged (watch --all's held file, procfs/rollup_files.h). Errors as
+// collect_snapshot's; NotFound also when status shows no address space (exiting meanwhile).
+Snapshot refresh_light_snapshot(const ProcRoot& root, const Snapshot& last);
+
 // Unix time now, in milliseconds.
 int64_t unix_time_ms();
 

@@ -340,45 +340,57 @@ class WatchManyHeldFiles(unittest.TestCase):
 
     def test_steady_ticks_read_the_held_file_once_each(self):
         # strace tells which file each pread64 reads: the descriptor's last openat (--jobs 1:
-        # one thread, so no call is split in the trace).
+        # one thread, so no call is split in the trace). The files each idle memhog costs are
+        # replayed from its lines with the rule of README "Many processes": a tick whose
+        # totals moved reads all of its files by path; 10 ticks after its last such read, a
+        # tick whose held file is unchanged reads status and cgroup alone; any other repeats.
         if shutil.which("strace") is None:
             self.skipTest("strace not installed (scripts/setup.sh installs it)")
+        n = 12
         with tempfile.TemporaryDirectory() as d:
             stream, trace = os.path.join(d, "s.ndjson"), os.path.join(d, "trace")
             hogs = [Memhog() for _ in range(3)]
             try:
                 r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat,pread64,close", "-o", trace,
                                     MEMSNAP, "watch", "--all", "--light", "--interval", "100ms",
-                                    "--count", "6", "--jobs", "1", "-o", stream],
+                                    "--count", str(n), "--jobs", "1", "-o", stream],
                                    capture_output=True, text=True, timeout=120)
                 self.assertEqual(r.returncode, 0, r.stderr)
                 lines = [l for l in read_stream(stream) if l["schema"] == "memsnap.snapshot/1"]
                 fd_file, opens, preads = {}, {}, {}
                 with open(trace) as f:
                     for row in f:
-                        m = re.search(r'openat\(AT_FDCWD, "/proc/(\d+)/smaps_rollup", .*\) = (\d+)', row)
+                        m = re.search(r'openat\(AT_FDCWD, "/proc/(\d+)/(\w+)", .*\) = (\d+)', row)
                         if m:
-                            pid, fd = int(m.group(1)), int(m.group(2))
-                            fd_file[fd] = pid
-                            opens[pid] = opens.get(pid, 0) + 1
+                            pid, name, fd = int(m.group(1)), m.group(2), int(m.group(3))
+                            fd_file[fd] = (pid, name)
+                            opens[(pid, name)] = opens.get((pid, name), 0) + 1
                         m = re.search(r"pread64\((\d+), .* = \d+$", row)
                         if m and int(m.group(1)) in fd_file:
-                            pid = fd_file[int(m.group(1))]
+                            pid = fd_file[int(m.group(1))][0]
                             preads[pid] = preads.get(pid, 0) + 1
                         m = re.search(r"close\((\d+)\)", row)
                         if m:
                             fd_file.pop(int(m.group(1)), None)
                 for h in hogs:
-                    ticks = sum(1 for l in lines if l["pid"] == h.pid)
-                    self.assertEqual(ticks, 6, h.pid)
-                    # Every tick after the first reads the held file (steady or not); the file
-                    # is opened on the first tick, besides the full light read by path, and
-                    # by path again only on the ticks where the rollup moved.
-                    self.assertEqual(preads.get(h.pid, 0), ticks - 1, (h.pid, preads.get(h.pid)))
-                    moved = sum(1 for a, b in zip(
-                        [l for l in lines if l["pid"] == h.pid], [l for l in lines if l["pid"] == h.pid][1:])
-                        if a["total"] != b["total"])
-                    self.assertLessEqual(opens.get(h.pid, 0), 2 + moved, (h.pid, opens.get(h.pid), moved))
+                    own = [l for l in lines if l["pid"] == h.pid]
+                    self.assertEqual(len(own), n, h.pid)
+                    moved = refreshed = 0
+                    last_read = 0
+                    for t in range(1, n):
+                        if own[t]["total"] != own[t - 1]["total"]:
+                            moved += 1
+                            last_read = t
+                        elif t - last_read >= 10:
+                            refreshed += 1
+                            last_read = t
+                    got = {name: opens.get((h.pid, name), 0) for name in ("stat", "status", "cgroup", "smaps_rollup")}
+                    want = {"stat": 1 + 2 * (1 + moved),  # the first listing's, and before and after a read
+                            "status": 1 + moved + refreshed, "cgroup": 1 + moved + refreshed,
+                            "smaps_rollup": 2 + moved}  # the held file's open, and one a read by path
+                    self.assertEqual(got, want, (h.pid, moved, refreshed))
+                    self.assertGreaterEqual(refreshed + moved, 1)  # n > 10: one at least
+                    self.assertEqual(preads.get(h.pid, 0), n - 1, h.pid)  # every tick after the first
             finally:
                 for h in hogs:
                     h.close()
