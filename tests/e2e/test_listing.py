@@ -336,15 +336,20 @@ class TotalPss(unittest.TestCase):
 
 
 def starttimes():
-    """{pid: starttime} of every live process (stat field 22), to tell the processes that
-    lived through a test from those that came, went or reused a PID meanwhile."""
+    """{pid: (starttime, comm)} of every live process that is not a zombie (stat fields 22, 2
+    and 3), to tell the processes that lived through a test from those that came, went, exited
+    (a zombie is skipped by the listing), exec'd or reused a PID meanwhile."""
     out = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
             try:
                 with open(f"/proc/{d}/stat") as f:
-                    out[int(d)] = f.read().rsplit(")", 1)[1].split()[19]
-            except (OSError, IndexError):
+                    text = f.read()
+                comm, rest = text.split("(", 1)[1].rsplit(")", 1)
+                fields = rest.split()
+                if fields[0] != "Z":
+                    out[int(d)] = (fields[19], comm)
+            except (OSError, IndexError, ValueError):
                 pass
     return out
 
@@ -424,7 +429,10 @@ class Jobs(unittest.TestCase):
         for key in ("processes", "skipped"):
             a = {p["pid"] for p in one[key]} & stable
             b = {p["pid"] for p in four[key]} & stable
-            self.assertEqual(a, b, key)
+            where = {p: [(k, n, e.get("reason", "")) for n, run in (("jobs 1", one), ("jobs 4", four))
+                         for k in ("processes", "skipped") for e in run[k] if e["pid"] == p]
+                     for p in a ^ b}
+            self.assertEqual(a, b, (key, where, {p: before.get(p) for p in a ^ b}))
         self.assertIn(hog.pid, {p["pid"] for p in four["processes"]})
         pids = [s["pid"] for s in four["skipped"]]
         self.assertEqual(pids, sorted(pids))
@@ -435,9 +443,6 @@ class Jobs(unittest.TestCase):
         self.assertIn("--jobs", r.stderr)
         self.assertEqual(memsnap("--mem", "--jobs", "0").returncode, 2)
 
-
-if __name__ == "__main__":
-    unittest.main()
 
 
 class SystemCalls(unittest.TestCase):
@@ -491,3 +496,7 @@ class PermissionDenied(unittest.TestCase):
                 self.assertNotEqual(os.stat(f"/proc/{pid}").st_uid, 65534, pid)
             except FileNotFoundError:
                 pass  # exited since
+
+
+if __name__ == "__main__":
+    unittest.main()
