@@ -3,6 +3,7 @@
 #include <array>
 #include <bitset>
 #include <charconv>
+#include <cstring>
 
 #include "model/error.h"
 #include "model/mem_usage.h"
@@ -73,6 +74,9 @@ StatusKey status_key(std::string_view key) {
 ProcessStatus parse_status(std::string_view text, std::string_view display_name) {
     ProcessStatus st;
     std::bitset<kUsedKeys> seen;  // a key we use twice would change a value silently
+    // The kernel escapes a CR in a name ("\r"), so a raw one means an edited file: the line
+    // holding the first one is the first line with one, found in one pass over the text.
+    const char* const cr = static_cast<const char*>(std::memchr(text.data(), '\r', text.size()));
     uint64_t line_no = 0;
     while (!text.empty()) {
         std::size_t nl = text.find('\n');
@@ -80,11 +84,12 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
         text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
         ++line_no;
         if (line.empty()) continue;
-        // The kernel escapes a CR in a name ("\r"), so a raw one means an edited file.
-        if (line.find('\r') != std::string_view::npos)
+        if (cr != nullptr && cr >= line.data() && cr < line.data() + line.size())
             malformed(display_name, line_no, "a CR character, not as the kernel writes status");
-        std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos) malformed(display_name, line_no, "expected 'Key: value'");
+        // The key is a short word: look for its ':' byte by byte, not with a call.
+        std::size_t colon = 0;
+        while (colon < line.size() && line[colon] != ':') ++colon;
+        if (colon == line.size()) malformed(display_name, line_no, "expected 'Key: value'");
         std::string_view key = line.substr(0, colon);
         std::string_view value = line.substr(colon + 1);
         const StatusKey id = status_key(key);
