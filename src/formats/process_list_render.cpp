@@ -1,5 +1,6 @@
 #include "formats/process_list_render.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -235,7 +236,8 @@ std::string render_process_list_table(const ProcessList& list,
                    size_header("JS", h), "Threads", "FDs");
     MemUsage total;
     for (const ProcessRow& r : list.rows) {
-        fmt::format_to(it, "{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}\n",
+        // Compiled: the format is not parsed again for each of a thousand rows.
+        fmt::format_to(it, FMT_COMPILE("{:>8} {:<20} {:>12} {:>12} {:>12} {:>10} {:>11} {:>12} {:>12} {:>8} {:>6}\n"),
                        r.pid, escape_for_terminal(r.name), format_kb(r.total_pss(), h), format_kb(r.usage.rss, h),
                        format_kb(r.usage.uss(), h), format_kb(r.usage.swap, h),
                        format_kb(r.usage.swap_pss, h), optional_kb(r.native_pss, h),
