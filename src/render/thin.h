@@ -3,7 +3,7 @@
 // wider than a pixel, and each column keeps, for every line, its first, minimum, maximum and
 // last value (M4 aggregation: Jugel et al., "M4: A Visualization-Oriented Time Series Data
 // Aggregation", VLDB 2014), so a single-sample spike is still drawn. Memory is bounded by the
-// number of columns, whatever the number of samples.
+// number of columns (times the lines that are ever non-zero), whatever the number of samples.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -36,7 +36,15 @@ public:
     int64_t column_ms() const { return width_ms_; }
     const std::vector<Column>& columns() const { return columns_; }
     // Line `line` in column `c` (meaningful when columns()[c].samples > 0).
-    const Cell& cell(std::size_t c, std::size_t line) const { return cells_[c * lines_ + line]; }
+    const Cell& cell(std::size_t c, std::size_t line) const {
+        return cells_[line].empty() ? kZeroCell : cells_[line][c];
+    }
+    // Cells held: columns().size() for each line that has had a value other than 0.
+    std::size_t cells() const {
+        std::size_t n = 0;
+        for (const std::vector<Cell>& c : cells_) n += c.size();
+        return n;
+    }
     // Over every sample of line `line`.
     double min(std::size_t line) const { return min_[line]; }
     double max(std::size_t line) const { return max_[line]; }
@@ -47,8 +55,11 @@ private:
     int64_t t0_ = 0;
     int64_t width_ms_ = 1;
     std::size_t samples_ = 0;
+    static const Cell kZeroCell;  // every cell of a line that has been 0 in every sample
     std::vector<Column> columns_;
-    std::vector<Cell> cells_;  // columns_.size() * lines_
+    // Per line, its cell in each column; none for a line 0 so far (most category rows of a
+    // process are 0 throughout: only the lines with a value cost a cell per column).
+    std::vector<std::vector<Cell>> cells_;
     std::vector<double> min_, max_;
 };
 

@@ -67,6 +67,46 @@ TEST_CASE("ColumnThinner keeps first, min, max and last of each column, in time 
     CHECK(t.samples() == 9);
 }
 
+TEST_CASE("ColumnThinner: a line that is 0 holds no cells until it moves, and reads 0 before") {
+    ColumnThinner t(3, 4);  // at most 8 columns
+    // Line 0 always 5; line 1 is 0 until the 4th sample (t = 3), then 7, then 0 again; line 2 is
+    // always 0. Samples 1 ms apart: one column each.
+    for (int64_t i = 0; i < 6; ++i) {
+        const std::vector<double> v = {5, i == 3 || i == 4 ? 7.0 : 0.0, 0};
+        t.add(i, v);
+        // Only line 0 holds cells until line 1 moves; line 2 never does.
+        CHECK(t.cells() == t.columns().size() * (i < 3 ? 1 : 2));
+    }
+    REQUIRE(t.columns().size() == 6);
+    for (std::size_t c = 0; c < 6; ++c) {
+        const double one = c == 3 || c == 4 ? 7 : 0;
+        CHECK(t.cell(c, 0).first == 5);
+        CHECK(t.cell(c, 1).first == one);
+        CHECK(t.cell(c, 1).max == one);
+        CHECK(t.cell(c, 1).min_first);
+        CHECK(t.cell(c, 2).max == 0);
+    }
+    // Three more: the 9th needs 9 columns of 1 ms, so the width doubles to 2 ms and the pairs
+    // merge as if line 1 had held its zeros all along ({0,1} {2,3} {4,5} {6,7} {8}).
+    for (int64_t i = 6; i < 9; ++i) t.add(i, std::vector<double>{5, 0, 0});
+    CHECK(t.column_ms() == 2);
+    REQUIRE(t.columns().size() == 5);
+    CHECK(t.cell(0, 1).max == 0);
+    const ColumnThinner::Cell& c1 = t.cell(1, 1);  // 0 then 7
+    CHECK(c1.first == 0);
+    CHECK(c1.min == 0);
+    CHECK(c1.max == 7);
+    CHECK(c1.last == 7);
+    CHECK(c1.min_first);
+    const ColumnThinner::Cell& c2 = t.cell(2, 1);  // 7 then 0
+    CHECK(c2.first == 7);
+    CHECK(c2.last == 0);
+    CHECK_FALSE(c2.min_first);
+    CHECK(t.max(1) == 7);
+    CHECK(t.max(2) == 0);
+    CHECK(t.cells() == 5 * 2);
+}
+
 TEST_CASE("ColumnThinner: a single-sample spike in 100 000 samples survives") {
     ColumnThinner t(1, 800);
     std::size_t total = 0;
