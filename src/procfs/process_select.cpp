@@ -14,8 +14,6 @@
 namespace memsnap {
 namespace {
 
-constexpr uint64_t kPfKthread = 0x00200000;  // include/linux/sched.h
-
 std::string normalise_cgroup(std::string path) {
     const std::string_view mount = "/sys/fs/cgroup";
     if (path.starts_with(mount) && (path.size() == mount.size() || path[mount.size()] == '/'))
@@ -96,7 +94,7 @@ std::vector<LiveProcess> ProcessSelector::list(const ProcRoot& root, unsigned jo
         }
         try {
             ProcessStat st = read_stat(root, root.pid_path(pid, "stat"));
-            if ((st.flags & kPfKthread) != 0) {
+            if (st.kernel_thread()) {
                 c.kernel_thread = true;
                 return;
             }

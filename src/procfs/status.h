@@ -29,6 +29,8 @@ struct ProcessStat {
     // True once the process is exiting or has exited: its address space is being torn down
     // (PF_EXITING is set before the kernel frees the mm), so its smaps is empty or truncated.
     bool exiting() const;
+    // True for a kernel thread (PF_KTHREAD): no address space of its own.
+    bool kernel_thread() const { return (flags & 0x00200000) != 0; }  // include/linux/sched.h
 };
 
 // Parses stat text `pid (comm) state ...` (comm may hold spaces and parentheses). Too few

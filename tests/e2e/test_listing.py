@@ -475,6 +475,37 @@ class SystemCalls(unittest.TestCase):
             self.assertEqual(calls, {"status": ["open", "read", "close"],
                                      "smaps_rollup": ["open", "read", "close"]})
 
+    def test_a_kernel_thread_costs_a_failed_rollup_and_a_stat(self):
+        # A kernel thread (PF_KTHREAD, 0x00200000, in stat's flags, field 9) is told by its
+        # smaps_rollup failing and its stat; its status (four times the cost) is not read.
+        if shutil.which("strace") is None:
+            self.skipTest("strace not installed (scripts/setup.sh installs it)")
+        kthreads = set()
+        for d in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if d.isdigit() and int(f.read().rsplit(")", 1)[1].split()[6]) & 0x00200000:
+                        kthreads.add(int(d))
+            except (OSError, ValueError, IndexError):
+                pass
+        if not kthreads:
+            self.skipTest("no kernel thread in this /proc (a container's PID namespace)")
+        with tempfile.TemporaryDirectory() as d:
+            trace = os.path.join(d, "trace")
+            r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat", "-o", trace, MEMSNAP,
+                                "--mem", "--jobs", "1", "--format", "json"],
+                               capture_output=True, text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            opened = {}
+            with open(trace) as f:
+                for row in f:
+                    m = re.search(r'openat\(AT_FDCWD, "/proc/(\d+)/(\w+)"', row)
+                    if m and int(m.group(1)) in kthreads:
+                        opened.setdefault(int(m.group(1)), []).append(m.group(2))
+            self.assertEqual(set(opened), kthreads)
+            self.assertEqual({tuple(v) for v in opened.values()}, {("smaps_rollup", "stat")}, opened)
+            self.assertGreaterEqual(json.loads(r.stdout)["kernel_threads_left_out"], len(kthreads))
+
 
 class PermissionDenied(unittest.TestCase):
     def test_the_table_names_the_pids(self):
