@@ -102,12 +102,15 @@ void print_error(std::string_view message) {
 }
 
 void add_rules_option(CLI::App& cmd, RuleSetId& rules) {
-    std::map<std::string, RuleSetId> names;
-    for (std::string_view n : rule_set_names()) names.emplace(std::string(n), *rule_set_from_name(n));
-    cmd.add_option("--rules", rules,
-                   "Rule set for the rows: memsnap (default: hidumper's rows plus extensions), "
-                   "hidumper (exactly hidumper --mem), dumpsys (Android's dumpsys meminfo heaps)")
-        ->transform(CLI::CheckedTransformer(names))
+    // Taken as a name and turned into the id once checked: a transformer to the enum printed
+    // the enum's values in --help as raw bytes ("dumpsys->\x02").
+    std::vector<std::string> names;
+    for (std::string_view n : rule_set_names()) names.emplace_back(n);
+    cmd.add_option_function<std::string>(
+           "--rules", [&rules](const std::string& name) { rules = *rule_set_from_name(name); },
+           "Rule set for the rows: memsnap (default: hidumper's rows plus extensions), "
+           "hidumper (exactly hidumper --mem), dumpsys (Android's dumpsys meminfo heaps)")
+        ->check(CLI::IsMember(names))
         ->type_name("RULES");
 }
 

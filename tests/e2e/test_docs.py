@@ -137,5 +137,23 @@ class UsageErrors(unittest.TestCase):
                     self.assertNotIn(raw, lines[0])
 
 
+
+class HelpText(unittest.TestCase):
+    def test_every_help_is_printable_text(self):
+        # CLI11 printed --rules' enum values as raw bytes (\x00-\x02) before the option took
+        # the names themselves.
+        for sub in [(), *[(s,) for s in cli_help.subcommands()]]:
+            r = memsnap(*sub, "--help")
+            bad = sorted({hex(ord(c)) for c in r.stdout if ord(c) < 32 and c != "\n"})
+            self.assertEqual(bad, [], " ".join(("memsnap",) + sub))
+
+    def test_rules_lists_its_names_and_refuses_another(self):
+        for sub in [s for s in cli_help.subcommands() if "--rules" in cli_help.options(s)]:
+            self.assertEqual(cli_help.choices("--rules", sub), ["memsnap", "hidumper", "dumpsys"], sub)
+        r = memsnap("--mem", "self", "--rules", "nope")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--rules takes memsnap, hidumper or dumpsys, not 'nope'", r.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
