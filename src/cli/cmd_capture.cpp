@@ -166,9 +166,8 @@ void register_capture_command(CLI::App& app, int& exit_code) {
                     "the archive is the same, in PID order")
         ->check(CLI::Range(1u, 256u))
         ->type_name("N");
-    cmd->add_option("--proc-root", opts->proc_root,
-                    "Capture from a /proc-like tree or another capture instead of /proc")
-        ->type_name("DIR|TARBALL");
+    add_proc_root_option(*cmd, opts->proc_root,
+                         "Capture from a /proc-like tree or another capture instead of /proc");
     cmd->footer(
         "The tarball holds, per process, stat, status, comm, cmdline, cgroup, smaps (or smaps_rollup),\n"
         "fd/ links, fdinfo of dmabuf and DRM descriptors and task/*/comm, plus meminfo and\n"

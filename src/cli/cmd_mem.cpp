@@ -28,6 +28,7 @@ namespace memsnap {
 namespace {
 
 struct MemOptions {
+    ReadOptions read;  // --proc-root, --rules, --no-infer
     CommonOptions common;
     std::vector<std::string> pids;
     std::string smaps_file;
@@ -45,8 +46,6 @@ struct MemOptions {
     bool all = false;
     bool fds = false;  // list every descriptor under the table
     std::string columns = "auto";  // the table's width (cli/table_width.h table_width_for)
-    bool no_infer = false;
-    RuleSetId rules = RuleSetId::Memsnap;
 };
 
 // --time: "2026-12-01T10:00:00Z" (optional .mmm before the Z) or "@SECONDS", in Unix ms.
@@ -132,10 +131,10 @@ int run_listing(const MemOptions& opts) {
     lo.categories = opts.categories || opts.sort == "native" || opts.sort == "js";
     lo.kernel_threads = opts.all;
     lo.count_fds = opts.sort == "fd";
-    lo.infer = !opts.no_infer;
-    lo.rules = opts.rules;
+    lo.infer = !opts.read.no_infer;
+    lo.rules = opts.read.rules;
     lo.jobs = opts.jobs;
-    const bool hidumper = rule_set(opts.rules).hidumper_layout;
+    const bool hidumper = rule_set(opts.read.rules).hidumper_layout;
     const SortColumn by = sort_column(opts.sort);
     lo.cmdline_names = hidumper;
     lo.vmallocinfo = hidumper;
@@ -143,11 +142,11 @@ int run_listing(const MemOptions& opts) {
     std::optional<GroupBy> group_by = parse_group_by(opts.group_by);
     lo.cgroups = group_by == GroupBy::Cgroup;
     SmapsReader reader;
-    ProcessList list = collect_process_list(open_proc_root(opts.common.proc_root), reader, lo);
+    ProcessList list = collect_process_list(open_proc_root(opts.read.proc_root), reader, lo);
     if (group_by) {
         // A captured tree's UIDs are those of the machine it was taken on: this machine's
         // names for them would be a guess, so it is grouped by UID.
-        const bool live = opts.common.proc_root == "/proc";
+        const bool live = opts.read.proc_root == "/proc";
         list.group_by = group_by;
         list.groups = group_process_rows(list.rows, *group_by, [&](uint32_t uid) {
             return live ? user_name_or_uid(uid) : std::to_string(uid);
@@ -228,8 +227,8 @@ class MemPrinter {
 int run_mem(const MemOptions& opts) {
     SmapsReader reader;
     CollectOptions collect;
-    collect.infer = !opts.no_infer;
-    collect.rules = opts.rules;
+    collect.infer = !opts.read.no_infer;
+    collect.rules = opts.read.rules;
     MemPrinter printer(opts);
     if (opts.fds && (opts.pids.empty() || !opts.smaps_file.empty()))
         throw Error(ErrorKind::Usage, "--fds lists the descriptors of a PID: give one");
@@ -268,7 +267,7 @@ int run_mem(const MemOptions& opts) {
         throw Error(ErrorKind::Usage,
                     "--sort, --top, --user, --group-by, --categories, --all and --jobs apply to "
                     "the listing of every process (no PID)");
-    ProcRoot root = open_proc_root(opts.common.proc_root);
+    ProcRoot root = open_proc_root(opts.read.proc_root);
     int code = kExitOk;
     bool json_array = opts.common.format == "json" && opts.pids.size() > 1;
     if (json_array) write_stdout("[\n");
@@ -340,9 +339,7 @@ void register_mem_command(CLI::App& app, int& exit_code) {
                     "--rules hidumper keeps hidumper's layout")
         ->check(columns_value())
         ->type_name("WHEN");
-    add_rules_option(*cmd, opts->rules);
-    cmd->add_flag("--no-infer", opts->no_infer,
-                  "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
+    add_read_options(*cmd, opts->read);
     add_common_options(*cmd, opts->common, {"table", "json", "csv", "prom"});
     cmd->footer(
         "With no PID: every readable process, largest Total Pss (Pss + SwapPss, as hidumper)\n"

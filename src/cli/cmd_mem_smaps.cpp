@@ -14,12 +14,11 @@ namespace memsnap {
 namespace {
 
 struct MemSmapsCliOptions {
+    ReadOptions read;  // --proc-root, --rules, --no-infer
     CommonOptions common;
     std::string pid;
     std::string smaps_file;  // a lone smaps file instead of a process
     bool verbose = false;
-    bool no_infer = false;
-    RuleSetId rules = RuleSetId::Memsnap;
 };
 
 // Output written in pieces of about this size, so the verbose view of a process with 100 000
@@ -35,11 +34,11 @@ int run_mem_smaps(const MemSmapsCliOptions& opts) {
     MemSmapsOptions view;
     view.verbose = opts.verbose;
     view.human = opts.common.human;
-    view.rules = opts.rules;
+    view.rules = opts.read.rules;
     view.format = opts.common.format == "json"  ? MemSmapsFormat::Json
                   : opts.common.format == "csv" ? MemSmapsFormat::Csv
                                                 : MemSmapsFormat::Table;
-    const RuleSet& rules = rule_set(opts.rules);
+    const RuleSet& rules = rule_set(opts.read.rules);
     // The row of a mapping that shape inference attributes is final only once the whole
     // address space is known (a runtime's library may be mapped above it): every view waits
     // for the end of smaps, the verbose one holding each mapping compactly until then.
@@ -56,8 +55,8 @@ int run_mem_smaps(const MemSmapsCliOptions& opts) {
     CollectOptions collect;
     collect.system = false;
     collect.resources = false;
-    collect.infer = !opts.no_infer;
-    collect.rules = opts.rules;
+    collect.infer = !opts.read.no_infer;
+    collect.rules = opts.read.rules;
     collect.on_mapping = on_mapping;
     std::vector<MappingGroup> rows;
     auto rank = [](Category c) { return hidumper_smaps_class_rank(c); };
@@ -79,7 +78,7 @@ int run_mem_smaps(const MemSmapsCliOptions& opts) {
     if (lone) {
         snap = classify_smaps_file(opts.smaps_file, reader, collect);
     } else {
-        ProcRoot root = open_proc_root(opts.common.proc_root);
+        ProcRoot root = open_proc_root(opts.read.proc_root);
         pid = resolve_process(root, opts.pid);
         snap = collect_snapshot(root, pid, reader, collect);
     }
@@ -113,9 +112,7 @@ void register_mem_smaps_command(CLI::App& app, int& exit_code) {
         ->type_name("FILE");
     cmd->add_flag("-v,--verbose", opts->verbose,
                   "One row per mapping, with its permissions and address range");
-    add_rules_option(*cmd, opts->rules);
-    cmd->add_flag("--no-infer", opts->no_infer,
-                  "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
+    add_read_options(*cmd, opts->read);
     add_common_options(*cmd, opts->common, {"table", "json", "csv"});
     cmd->footer(
         "Columns: Size, Rss, Pss, Shared Clean/Dirty, Private Clean/Dirty, Swap, SwapPss (kB),\n"

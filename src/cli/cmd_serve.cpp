@@ -33,15 +33,13 @@ namespace {
 // to 7 at once, delay the others by at most those timeouts, never forever.
 
 struct ServeOptions {
+    ReadOptions read;  // --proc-root, --rules, --no-infer
     std::vector<std::string> pids;
     std::string listen = "127.0.0.1:9400";
     std::string interval = "5s";
     std::string name;
     bool all = false;
     bool categories = false;
-    std::string proc_root = "/proc";
-    bool no_infer = false;
-    RuleSetId rules = RuleSetId::Memsnap;
     std::string group_by;  // "", program, user, cgroup
 };
 
@@ -123,10 +121,10 @@ int run_serve(const ServeOptions& opts) {
                     "so already (add --all to read every process besides them)");
 
     ServeSamplerOptions so;
-    so.proc_root = opts.proc_root;
+    so.proc_root = opts.read.proc_root;
     so.selection = {opts.pids, opts.name, opts.all, opts.categories};
-    so.infer = !opts.no_infer;
-    so.rules = opts.rules;
+    so.infer = !opts.read.no_infer;
+    so.rules = opts.read.rules;
     so.group_by = parse_group_by(opts.group_by);
     ServeSampler sampler(so);  // resolves the PIDs: a missing one exits 3 here
     const std::string what = sampler.describe();
@@ -269,12 +267,7 @@ void register_serve_command(CLI::App& app, int& exit_code) {
                         "One series per program, user or cgroup instead of per process "
                         "(memsnap_process_group_*; cardinality bounded by the groups); PIDs and "
                         "--name keep their own series");
-    cmd->add_option("--proc-root", opts->proc_root,
-                    "Read a /proc-like tree or a capture tarball instead of /proc")
-        ->type_name("DIR|TARBALL");
-    add_rules_option(*cmd, opts->rules);
-    cmd->add_flag("--no-infer", opts->no_infer,
-                  "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
+    add_read_options(*cmd, opts->read);
     cmd->footer(
         "Serves /metrics (Prometheus text format 0.0.4; the families: man memsnap, prom),\n"
         "/ (a page linking to it) and /-/healthy. Each scrape gets the latest finished sample:\n"

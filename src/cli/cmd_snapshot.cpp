@@ -15,25 +15,23 @@ namespace memsnap {
 namespace {
 
 struct SnapshotOptions {
+    ReadOptions read;  // --proc-root, --rules, --no-infer
     std::string pid;
-    std::string proc_root = "/proc";
     std::string output;  // -o: replaced atomically
     std::string append;  // --append: one NDJSON line
     std::string format = "json";
-    bool no_infer = false;
-    RuleSetId rules = RuleSetId::Memsnap;
     bool mappings = false;
 };
 
 int run_snapshot(const SnapshotOptions& opts) {
-    ProcRoot root = open_proc_root(opts.proc_root);
+    ProcRoot root = open_proc_root(opts.read.proc_root);
     SmapsReader reader;
     if (!opts.append.empty() && opts.format != "json")
         throw Error(ErrorKind::Usage,
                     "--append writes NDJSON: it takes no --format " + opts.format);
     if (opts.mappings && opts.format != "json")
         throw Error(ErrorKind::Usage, "--mappings are stored in JSON snapshots only");
-    CollectOptions collect{.infer = !opts.no_infer, .rules = opts.rules};
+    CollectOptions collect{.infer = !opts.read.no_infer, .rules = opts.read.rules};
     collect.mappings = opts.mappings;
     Snapshot snap = collect_snapshot(root, resolve_process(root, opts.pid), reader, collect);
     if (!opts.append.empty()) {
@@ -79,13 +77,7 @@ void register_snapshot_command(CLI::App& app, int& exit_code) {
                     "exposition, bytes: -o FILE suits node_exporter's textfile collector)")
         ->check(CLI::IsMember({"json", "csv", "prom"}))
         ->type_name("FORMAT");
-    cmd->add_option("--proc-root", opts->proc_root,
-                    "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) or a capture "
-                   "tarball (memsnap capture, smemcap; .tar or .tar.gz) instead of /proc")
-        ->type_name("DIR|TARBALL");
-    add_rules_option(*cmd, opts->rules);
-    cmd->add_flag("--no-infer", opts->no_infer,
-                  "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
+    add_read_options(*cmd, opts->read);
     cmd->add_flag("--mappings", opts->mappings,
                   "Also store every mapping (address range, name, row, Rss/Pss/SwapPss, about "
                   "12 bytes each), so that diff can name the mappings that grew");

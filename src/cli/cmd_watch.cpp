@@ -33,16 +33,14 @@ namespace memsnap {
 namespace {
 
 struct WatchOptions {
+    ReadOptions read;  // --proc-root, --rules, --no-infer
     std::string pid;
-    std::string proc_root = "/proc";
     std::string interval = "1s";
     int64_t count = -1;  // -1: no limit
     std::string duration;
     std::string output;
     std::string format = "ndjson";
     bool light = false;
-    bool no_infer = false;
-    RuleSetId rules = RuleSetId::Memsnap;
     bool mappings = false;
     std::string event;
     std::vector<std::string> thresholds;
@@ -88,7 +86,7 @@ int run_watch(const WatchOptions& opts) {
     for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
     const JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
 
-    ProcRoot root = open_proc_root(opts.proc_root);
+    ProcRoot root = open_proc_root(opts.read.proc_root);
     const int64_t pid = resolve_process(root, opts.pid);
     WatchOutput out(opts.output);
     const bool header_needed = opts.format == "csv" && !out.had_content();
@@ -98,8 +96,8 @@ int run_watch(const WatchOptions& opts) {
     SmapsReader reader;
     CollectOptions collect;
     collect.light = opts.light;
-    collect.infer = !opts.no_infer;
-    collect.rules = opts.rules;
+    collect.infer = !opts.read.no_infer;
+    collect.rules = opts.read.rules;
     collect.mappings = opts.mappings;
     CollectOptions look = collect;  // --budget: the rollup look between full reads
     look.light = true;
@@ -311,7 +309,7 @@ WatchManyOptions watch_many_options(const WatchOptions& o, const WatchManyArgs& 
     if (!m.user.empty()) w.filter.uid = resolve_user(m.user);
     w.filter.cgroup = m.cgroup;
     w.filter.children = m.children;
-    w.proc_root = o.proc_root;
+    w.proc_root = o.read.proc_root;
     w.interval_ms = parse_duration_ms(o.interval);
     if (w.interval_ms < 10) throw Error(ErrorKind::Usage, "--interval must be at least 10ms");
     if (o.count == 0 || o.count < -1) throw Error(ErrorKind::Usage, "--count must be a positive number");
@@ -320,8 +318,8 @@ WatchManyOptions watch_many_options(const WatchOptions& o, const WatchManyArgs& 
     if (w.duration_ms == 0) throw Error(ErrorKind::Usage, "--duration must be positive");
     w.output = o.output;
     w.light = o.light;
-    w.infer = !o.no_infer;
-    w.rules = o.rules;
+    w.infer = !o.read.no_infer;
+    w.rules = o.read.rules;
     w.full_every = m.full_every;
     w.jobs = m.jobs;
     return w;
@@ -375,12 +373,7 @@ void register_watch_command(CLI::App& app, int& exit_code) {
                     "Spend at most PCT of one CPU: look at smaps_rollup each tick, read (and write) "
                     "full smaps only when it moved 1 MiB, fds or threads changed, or 60 ticks passed")
         ->type_name("PCT");
-    cmd->add_option("--proc-root", opts->proc_root,
-                    "Read a /proc-like tree or a capture tarball instead of /proc")
-        ->type_name("DIR|TARBALL");
-    add_rules_option(*cmd, opts->rules);
-    cmd->add_flag("--no-infer", opts->no_infer,
-                  "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
+    add_read_options(*cmd, opts->read);
     cmd->add_flag("--mappings", opts->mappings,
                   "Store every mapping in each NDJSON sample (as snapshot --mappings), for diff");
     cmd->add_option("--event", opts->event,

@@ -55,10 +55,6 @@ int exit_code_for(ErrorKind kind) {
 
 void add_common_options(CLI::App& cmd, CommonOptions& options,
                         const std::vector<std::string>& formats) {
-    cmd.add_option("--proc-root", options.proc_root,
-                   "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) or a capture "
-                   "tarball (memsnap capture, smemcap; .tar or .tar.gz) instead of /proc")
-        ->type_name("DIR|TARBALL");
     cmd.add_option("--format", options.format, "Output format (default table)")
         ->check(CLI::IsMember(formats))
         ->type_name("FORMAT");
@@ -112,6 +108,19 @@ void add_rules_option(CLI::App& cmd, RuleSetId& rules) {
            "hidumper (exactly hidumper --mem), dumpsys (Android's dumpsys meminfo heaps)")
         ->check(CLI::IsMember(names))
         ->type_name("RULES");
+}
+
+void add_proc_root_option(CLI::App& cmd, std::string& proc_root, const std::string& help) {
+    cmd.add_option("--proc-root", proc_root, help)->type_name("DIR|TARBALL");
+}
+
+void add_read_options(CLI::App& cmd, ReadOptions& options) {
+    add_proc_root_option(cmd, options.proc_root,
+                         "Read a /proc-like tree (DIR/<pid>/smaps, status, stat, ...) or a capture "
+                         "tarball (memsnap capture, smemcap; .tar or .tar.gz) instead of /proc");
+    add_rules_option(cmd, options.rules);
+    cmd.add_flag("--no-infer", options.no_infer,
+                 "Name rules only, as hidumper: no unnamed mapping is attributed by its shape");
 }
 
 void add_group_by_option(CLI::App& cmd, std::string& key, const std::string& help) {

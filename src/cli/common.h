@@ -29,12 +29,11 @@ uint32_t resolve_user(const std::string& user);
 std::string user_name_or_uid(uint32_t uid);
 
 struct CommonOptions {
-    std::string proc_root = "/proc";
     std::string format = "table";
     bool human = false;
 };
 
-// Adds --proc-root, --format (restricted to `formats`) and --human to `cmd`.
+// Adds --format (restricted to `formats`) and --human to `cmd`.
 void add_common_options(CLI::App& cmd, CommonOptions& options,
                         const std::vector<std::string>& formats);
 
@@ -43,6 +42,19 @@ const CLI::Validator& non_empty_file();
 
 // Adds --rules memsnap|hidumper|dumpsys (model/rules/rule_set.h), stored in `rules`.
 void add_rules_option(CLI::App& cmd, RuleSetId& rules);
+
+// How a subcommand that reads processes reads and classifies them: one definition of the
+// options every such subcommand takes, added by add_read_options().
+struct ReadOptions {
+    std::string proc_root = "/proc";       // --proc-root: a /proc-like tree or a capture
+    RuleSetId rules = RuleSetId::Memsnap;  // --rules
+    bool no_infer = false;                 // --no-infer: name rules only
+};
+
+// Adds --proc-root, --rules and --no-infer to `cmd`.
+void add_read_options(CLI::App& cmd, ReadOptions& options);
+// --proc-root alone, with `help` saying what is read from there (memsnap capture's).
+void add_proc_root_option(CLI::App& cmd, std::string& proc_root, const std::string& help);
 
 // Adds --group-by program|user|cgroup (model/process_groups.h), what it does in `help`, stored
 // as the name in `key` ("" when not given; parse_group_by() reads it).
