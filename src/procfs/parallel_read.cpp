@@ -25,16 +25,20 @@ void read_in_parallel(std::size_t items, unsigned jobs,
     auto work = [&](unsigned w) {
         for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < items;) read(i, w);
     };
+    if (jobs == 1) {
+        work(0);
+        return;
+    }
     std::vector<std::jthread> threads;
-    threads.reserve(jobs - 1);
-    for (unsigned w = 1; w < jobs; ++w) {
+    threads.reserve(jobs);
+    for (unsigned w = 0; w < jobs; ++w) {
         try {
             threads.emplace_back(work, w);
         } catch (const std::system_error&) {
             break;  // no more threads to be had: those started do the work
         }
     }
-    work(0);
+    if (threads.empty()) work(0);
 }  // the jthreads join here
 
 }  // namespace memsnap

@@ -349,7 +349,7 @@ ProcessList collect_process_list(const ProcRoot& root, SmapsReader& reader,
     const unsigned jobs = parallel_read_jobs(root, pids.size(), options.jobs);
     std::vector<CategoryTotals> totals(jobs);
     // Results land in the PID's slot, so the list is in PID order whatever order they finish in.
-    std::vector<SmapsReader> readers(jobs - 1);  // worker 0, the caller, reads with `reader`
+    std::vector<SmapsReader> readers(jobs - 1);  // worker 0 reads with the caller's `reader`
     read_in_parallel(pids.size(), jobs, [&](std::size_t i, unsigned w) {
         SmapsReader& own = w == 0 ? reader : readers[w - 1];
         results[i] = read_process(root, pids[i], own, options, totals[w]);
