@@ -34,8 +34,7 @@ namespace {
 
 struct DiffOptions {
     std::vector<std::string> inputs;
-    std::vector<std::string> thresholds;
-    std::string js_heap = "auto";
+    JudgeOptions judge;  // --threshold, --js-heap
     bool force = false;
     std::string format = "table";
     bool human = false;
@@ -163,9 +162,8 @@ int run_diff_stream(const DiffOptions& opts, const std::string& path, const Thre
 }
 
 int run_diff(const DiffOptions& opts) {
-    Thresholds thresholds;
-    for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
-    JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
+    const Thresholds thresholds = opts.judge.thresholds_with_overrides();
+    const JsHeapMode js_mode = opts.judge.js_heap_mode();
 
     if (!opts.event.empty() && opts.event != "hiappevent")
         throw Error(ErrorKind::Usage, "--event takes 'hiappevent'");
@@ -310,15 +308,7 @@ void register_diff_command(CLI::App& app, int& exit_code) {
         ->type_name("SNAPSHOT")
         ->required()
         ->expected(1, 2);
-    cmd->add_option("--threshold", opts->thresholds,
-                    "GROUP=ABS[/PCT%],... overrides (groups native, js, graphics, anon, file, "
-                    "shared, fd, thread, total; e.g. native=8MiB,fd=50/10%)")
-        ->type_name("SPEC");
-    cmd->add_option("--js-heap", opts->js_heap,
-                    "What counts as JS heap: ark (named ArkTS heap), anon (also AnonPage other), "
-                    "auto (anon for a JS runtime such as node or a JSVM app, else ark)")
-        ->check(CLI::IsMember({"ark", "anon", "auto"}))
-        ->type_name("RULE");
+    add_judge_options(*cmd, opts->judge);
     cmd->add_flag("--force", opts->force,
                   "Compare snapshots of different processes (PID or start time differ)");
     cmd->add_option("--format", opts->format,

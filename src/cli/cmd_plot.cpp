@@ -21,8 +21,7 @@ struct PlotOptions {
     bool stack = false;
     std::string since, until;
     int width = 960, height = 540;
-    std::vector<std::string> thresholds;
-    std::string js_heap = "auto";
+    JudgeOptions judge;  // --threshold, --js-heap
     std::string format = "svg";
 };
 
@@ -44,9 +43,8 @@ int run_plot(const PlotOptions& opts) {
         }
     }
     check_chart_options(chart_opts);
-    Thresholds thresholds;
-    for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
-    const JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
+    const Thresholds thresholds = opts.judge.thresholds_with_overrides();
+    const JsHeapMode js_mode = opts.judge.js_heap_mode();
     SeriesWindow window;
     if (!opts.since.empty()) window.since_ms = parse_duration_ms(opts.since);
     if (!opts.until.empty()) window.until_ms = parse_duration_ms(opts.until);
@@ -153,10 +151,7 @@ void register_plot_command(CLI::App& app, int& exit_code) {
         ->type_name("FORMAT");
     cmd->add_option("--width", opts->width, "Width of the chart in px (default 960)")->type_name("PX");
     cmd->add_option("--height", opts->height, "Height of the chart in px (default 540)")->type_name("PX");
-    cmd->add_option("--threshold", opts->thresholds, "As for diff: GROUP=ABS[/PCT%],...")->type_name("SPEC");
-    cmd->add_option("--js-heap", opts->js_heap, "As for diff: ark, anon or auto")
-        ->check(CLI::IsMember({"ark", "anon", "auto"}))
-        ->type_name("RULE");
+    add_judge_options(*cmd, opts->judge);
     cmd->footer(
         "Each pixel column draws the first, lowest, highest and last sample that fall in it, so\n"
         "a one-sample spike in 100 000 samples still shows. Beside each line: its last value and\n"

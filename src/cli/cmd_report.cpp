@@ -21,16 +21,14 @@ namespace {
 struct ReportOptions {
     std::vector<std::string> inputs;
     std::string output;
-    std::vector<std::string> thresholds;
-    std::string js_heap = "auto";
+    JudgeOptions judge;  // --threshold, --js-heap
     bool force = false;
     std::string format = "html";
 };
 
 int run_report(const ReportOptions& opts) {
-    Thresholds thresholds;
-    for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
-    const JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
+    const Thresholds thresholds = opts.judge.thresholds_with_overrides();
+    const JsHeapMode js_mode = opts.judge.js_heap_mode();
     SeriesChart chart(ChartOptions{});
     ChartedSeries s;
     if (opts.inputs.size() == 1) {
@@ -94,10 +92,7 @@ void register_report_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--format", opts->format, "Output format: html (the only one)")
         ->check(CLI::IsMember({"html"}))
         ->type_name("FORMAT");
-    cmd->add_option("--threshold", opts->thresholds, "As for diff: GROUP=ABS[/PCT%],...")->type_name("SPEC");
-    cmd->add_option("--js-heap", opts->js_heap, "As for diff: ark, anon or auto")
-        ->check(CLI::IsMember({"ark", "anon", "auto"}))
-        ->type_name("RULE");
+    add_judge_options(*cmd, opts->judge);
     cmd->add_flag("--force", opts->force, "Compare snapshots of different processes (PID or start time differ)");
     cmd->footer(
         "One HTML file with no script, no network access and no external font, to attach to a CI\n"

@@ -43,8 +43,7 @@ struct WatchOptions {
     bool light = false;
     bool mappings = false;
     std::string event;
-    std::vector<std::string> thresholds;
-    std::string js_heap = "auto";
+    JudgeOptions judge;  // --threshold, --js-heap
     std::string plot;  // redraw the chart into this SVG file as the watch goes
     std::string budget;  // --budget PCT: full smaps only when the rollup moved, within PCT of a CPU
 };
@@ -82,9 +81,8 @@ int run_watch(const WatchOptions& opts) {
             throw Error(ErrorKind::Usage, "--budget decides when to read full smaps; --light never does");
         budget.emplace(parse_budget(opts.budget));
     }
-    Thresholds thresholds;
-    for (const std::string& spec : opts.thresholds) apply_threshold_spec(spec, thresholds);
-    const JsHeapMode js_mode = parse_js_heap_mode(opts.js_heap);
+    const Thresholds thresholds = opts.judge.thresholds_with_overrides();
+    const JsHeapMode js_mode = opts.judge.js_heap_mode();
 
     ProcRoot root = open_proc_root(opts.read.proc_root);
     const int64_t pid = resolve_process(root, opts.pid);
@@ -299,8 +297,8 @@ WatchManyOptions watch_many_options(const WatchOptions& o, const WatchManyArgs& 
     if (o.mappings) refuse("--mappings");
     if (!o.event.empty()) refuse("--event");
     if (!o.plot.empty()) refuse("--plot");
-    if (!o.thresholds.empty()) refuse("--threshold");
-    if (o.js_heap != "auto") refuse("--js-heap");
+    if (!o.judge.thresholds.empty()) refuse("--threshold");
+    if (o.judge.js_heap != "auto") refuse("--js-heap");
     if (!o.budget.empty()) refuse("--budget");  // many processes: --full-every and the 1 MiB rule
     WatchManyOptions w;
     w.pids = m.pids;
@@ -380,11 +378,7 @@ void register_watch_command(CLI::App& app, int& exit_code) {
                     "hiappevent: when a group first crosses its threshold, print a resource-leak "
                     "event (JSON) on standard error")
         ->type_name("KIND");
-    cmd->add_option("--threshold", opts->thresholds, "As for diff: GROUP=ABS[/PCT%],...")
-        ->type_name("SPEC");
-    cmd->add_option("--js-heap", opts->js_heap, "As for diff: ark, anon or auto")
-        ->check(CLI::IsMember({"ark", "anon", "auto"}))
-        ->type_name("RULE");
+    add_judge_options(*cmd, opts->judge);
     cmd->add_option("--plot", opts->plot,
                     "Redraw the chart (as memsnap plot) into FILE.svg as the watch goes: at most "
                     "once a second and at the end, replaced atomically")

@@ -110,6 +110,24 @@ void add_rules_option(CLI::App& cmd, RuleSetId& rules) {
         ->type_name("RULES");
 }
 
+Thresholds JudgeOptions::thresholds_with_overrides() const {
+    Thresholds t;
+    for (const std::string& spec : thresholds) apply_threshold_spec(spec, t);
+    return t;
+}
+
+void add_judge_options(CLI::App& cmd, JudgeOptions& options) {
+    cmd.add_option("--threshold", options.thresholds,
+                   "GROUP=ABS[/PCT%],... overrides (groups native, js, graphics, anon, file, "
+                   "shared, fd, thread, total; e.g. native=8MiB,fd=50/10%)")
+        ->type_name("SPEC");
+    cmd.add_option("--js-heap", options.js_heap,
+                   "What counts as JS heap: ark (named ArkTS heap), anon (also AnonPage other), "
+                   "auto (anon for a JS runtime such as node or a JSVM app, else ark)")
+        ->check(CLI::IsMember({"ark", "anon", "auto"}))
+        ->type_name("RULE");
+}
+
 void add_proc_root_option(CLI::App& cmd, std::string& proc_root, const std::string& help) {
     cmd.add_option("--proc-root", proc_root, help)->type_name("DIR|TARBALL");
 }

@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "diff/verdict.h"
 #include "model/error.h"
 #include "model/rules/rule_set.h"
 
@@ -50,6 +52,19 @@ struct ReadOptions {
     RuleSetId rules = RuleSetId::Memsnap;  // --rules
     bool no_infer = false;                 // --no-infer: name rules only
 };
+
+// How a subcommand that judges growth judges it: one definition of --threshold and --js-heap
+// (diff, plot, report, watch), added by add_judge_options().
+struct JudgeOptions {
+    std::vector<std::string> thresholds;  // --threshold GROUP=ABS[/PCT%],... (repeatable)
+    std::string js_heap = "auto";         // --js-heap ark|anon|auto
+    // The default thresholds with every --threshold applied (apply_threshold_spec's errors).
+    Thresholds thresholds_with_overrides() const;
+    JsHeapMode js_heap_mode() const { return parse_js_heap_mode(js_heap); }
+};
+
+// Adds --threshold and --js-heap to `cmd`.
+void add_judge_options(CLI::App& cmd, JudgeOptions& options);
 
 // Adds --proc-root, --rules and --no-infer to `cmd`.
 void add_read_options(CLI::App& cmd, ReadOptions& options);
