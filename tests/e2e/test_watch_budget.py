@@ -69,12 +69,12 @@ class Budget(unittest.TestCase):
             def grow_once():
                 time.sleep(1.2)
                 moved_at.append(time.time() * 1000)
-                hog.cmd("brk 8")  # 8 MiB, touched: the rollup's Pss moves past 1 MiB
+                hog.cmd("brk 12")  # 12 MiB, touched: the rollup's Pss moves past 1 MiB
 
             lines, err, code, _, _ = run_watch(hog.pid, "--budget", "50%", "--interval", "50ms",
                                                "--duration", "2500ms", during=grow_once)
         # 50 ticks in 2.5 s; an idle process moves by shared pages only (kB): one full read
-        # at the start, then one after the brk (two when a look lands while the 8 MiB are
+        # at the start, then one after the brk (two when a look lands while the 12 MiB are
         # being touched and sees part of it), none for 60 ticks (never reached).
         self.assertIn(len(lines), (2, 3), err)
         samples = [json.loads(l) for l in lines]
@@ -82,16 +82,18 @@ class Budget(unittest.TestCase):
         for later in samples[1:]:
             self.assertGreaterEqual(later["time_ms"], moved_at[0] - 5)
         # The last full read is within the 1 MiB bound of the end: a look that lands while the
-        # 8 MiB are being touched reads in full what is there, and less than 1 MiB may follow
-        # (seen under ASan: 7 396 kB, the last 796 kB after it).
+        # 12 MiB are being touched reads in full what is there, and less than 1 MiB may follow
+        # (seen under ASan with 8 MiB: 7 396 kB, the last 796 kB after it).
         grown = (second["categories"]["native_heap"]["pss"] - first["categories"]["native_heap"]["pss"])
-        self.assertGreaterEqual(grown, 8 * 1024 - 1024, (first["categories"]["native_heap"], second["categories"]["native_heap"]))
+        self.assertGreaterEqual(grown, 12 * 1024 - 1024, (first["categories"]["native_heap"], second["categories"]["native_heap"]))
         m = re.search(r"--budget 50%: (\d+) full reads, (\d+) rollup-only looks", err)
         self.assertIsNotNone(m, err)
         self.assertEqual(int(m.group(1)), len(lines))
         self.assertGreaterEqual(int(m.group(2)), 20)  # most of the ~48 other ticks, even on a loaded machine
-        # 8 MiB on a process of a few hundred kB crosses native's threshold: exit 1, as
-        # without --budget (the rollup-only ticks do not hide the crossing).
+        # 12 MiB on a process of a few hundred kB crosses native's threshold (8 MiB and 10 %,
+        # diff/verdict.h) even with the last MiB unseen: exit 1, as without --budget (the
+        # rollup-only ticks do not hide the crossing). With 8 MiB grown, a full read during
+        # the touching saw 7.9 MiB, under the threshold: CI once exited 0.
         self.assertEqual(code, 1, err)
 
     def test_the_budget_caps_full_reads_of_a_big_process_that_keeps_moving(self):
