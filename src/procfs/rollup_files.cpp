@@ -1,7 +1,6 @@
 #include "procfs/rollup_files.h"
 
 #include <sys/resource.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,8 +10,6 @@
 
 namespace memsnap {
 namespace {
-
-constexpr long kProcSuperMagic = 0x9fa0;  // linux/magic.h PROC_SUPER_MAGIC
 
 // How many descriptors may be held: RLIMIT_NOFILE's soft limit, raised towards the hard one
 // for kMaxHeld files (the soft limit stays where it was when the hard one allows no more),
@@ -34,10 +31,7 @@ std::size_t descriptor_budget() {
 }  // namespace
 
 RollupFiles::RollupFiles(const ProcRoot& root) : root_(root) {
-    std::optional<std::string> dir = root_.source().filesystem_path("");
-    struct statfs fs {};
-    if (!dir || ::statfs(dir->c_str(), &fs) != 0 || fs.f_type != kProcSuperMagic) return;
-    budget_ = descriptor_budget();
+    if (root_.source().is_procfs()) budget_ = descriptor_budget();
 }
 
 RollupFiles::~RollupFiles() {

@@ -25,8 +25,8 @@ class RollupFiles {
     static constexpr std::size_t kMaxHeld = 4096;
     static constexpr std::size_t kSpareFds = 256;
 
-    // Holds nothing unless `root` is a procfs mount (statfs: PROC_SUPER_MAGIC); a captured
-    // tree's files are read by path.
+    // Holds nothing unless `root` is a procfs mount (ProcSource::is_procfs); a captured tree's
+    // files are read by path.
     explicit RollupFiles(const ProcRoot& root);
     ~RollupFiles();
     RollupFiles(const RollupFiles&) = delete;

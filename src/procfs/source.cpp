@@ -60,6 +60,8 @@ public:
         procfs_ = ::statfs(dir_.c_str(), &fs) == 0 && fs.f_type == kProcSuperMagic;
     }
 
+    bool is_procfs() const override { return procfs_; }
+
     std::unique_ptr<SourceFile> open(std::string_view path) const override {
         std::string full = display(path);
         // A procfs mount's single-record files are regular files (no FIFO can be planted

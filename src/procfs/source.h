@@ -56,6 +56,9 @@ public:
     // False when reading from several threads at once would be slower than from one: a
     // tarball streams its large members from one forward cursor, in archive order.
     virtual bool reads_in_parallel() const { return true; }
+    // True when the root is a procfs mount (statfs: PROC_SUPER_MAGIC), the live /proc or another
+    // mount of it: its files are the kernel's, made anew at each read; never a captured tree.
+    virtual bool is_procfs() const { return false; }
 };
 
 // The filesystem under `dir` (the live /proc, or a tree copied from one).
