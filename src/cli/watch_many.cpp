@@ -206,9 +206,10 @@ int run_watch_many(const WatchManyOptions& opts) {
             batch.clear();
             return ok;
         };
+        auto flush_when_full = [&] { return batch.size() < kWriteBatchBytes || flush(); };
         auto emit = [&](const std::string& line) {
             batch += line;
-            return batch.size() < kWriteBatchBytes || flush();
+            return flush_when_full();
         };
         const std::string system_json = stream_system_json(system);
         bool written = true;
@@ -243,8 +244,8 @@ int run_watch_many(const WatchManyOptions& opts) {
                 if (r.full) {
                     t.last_full_tick = ticks;
                     t.last_full_total = seen_of(s).pss_kb;
-                    batch += stream_snapshot_line(s, static_cast<uint64_t>(tick));
-                } else if (s.rollup) {  // a sample later ticks may repeat
+                }
+                if (!r.full && s.rollup) {  // a sample later ticks may repeat
                     t.last_line.emplace(s);
                     t.last_line->append(batch, s.time_ms, system_json, static_cast<uint64_t>(tick));
                     t.last_light = std::move(s);
@@ -263,7 +264,7 @@ int run_watch_many(const WatchManyOptions& opts) {
             if (named[i]) named_start.emplace(p.pid, p.starttime);
             present.insert(key);
             followed.insert(key);
-            if (batch.size() >= kWriteBatchBytes && !flush()) {
+            if (!flush_when_full()) {
                 written = false;
                 break;
             }
