@@ -9,23 +9,23 @@
 #include <string>
 #include <vector>
 
-#include "formats/json_text.h"
 #include "cli/common.h"
 #include "diff/mapping_diff.h"
-#include "diff/snapshot_diff.h"
-#include "diff/verdict.h"
 #include "diff/series.h"
 #include "diff/series_judge.h"
-#include "formats/diff_render.h"
-#include "formats/event.h"
+#include "diff/snapshot_diff.h"
+#include "diff/verdict.h"
 #include "formats/file_output.h"
-#include "formats/mapping_diff_render.h"
-#include "formats/process_rank_render.h"
+#include "formats/json_text.h"
 #include "formats/process_stream.h"
 #include "formats/series.h"
 #include "formats/snapshot_source.h"
-#include "formats/series_render.h"
+#include "render/diff_render.h"
+#include "render/event.h"
+#include "render/mapping_diff_render.h"
+#include "render/process_rank_render.h"
 #include "render/series_chart.h"
+#include "render/series_render.h"
 
 #include <fmt/format.h>
 

@@ -4,17 +4,17 @@
 
 #include <memory>
 
-#include "formats/json_text.h"
 #include "cli/common.h"
 #include "cli/table_width.h"
+#include "formats/json_text.h"
 #include "formats/prom.h"
-#include "formats/snapshot_csv.h"
 #include "formats/snapshot_json.h"
-#include "formats/table.h"
-#include "formats/process_list_render.h"
 #include "procfs/collect.h"
 #include "procfs/process_list.h"
-#include "formats/terminal_text.h"
+#include "render/process_list_render.h"
+#include "render/snapshot_csv.h"
+#include "render/table.h"
+#include "render/terminal_text.h"
 
 #include <sys/stat.h>
 #include <time.h>

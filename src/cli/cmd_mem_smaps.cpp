@@ -4,11 +4,11 @@
 #include <string>
 
 #include "cli/common.h"
-#include "formats/mem_smaps.h"
 #include "model/accumulate.h"
 #include "model/error.h"
 #include "model/mapping_groups.h"
 #include "procfs/collect.h"
+#include "render/mem_smaps.h"
 
 namespace memsnap {
 namespace {

@@ -11,9 +11,9 @@
 #include "diff/series_judge.h"
 #include "formats/file_output.h"
 #include "formats/snapshot_source.h"
-#include "formats/table.h"
 #include "render/report_html.h"
 #include "render/series_chart.h"
+#include "render/table.h"
 
 namespace memsnap {
 namespace {

@@ -3,13 +3,13 @@
 #include <memory>
 #include <string>
 
-#include "formats/json_text.h"
 #include "cli/common.h"
 #include "formats/file_output.h"
+#include "formats/json_text.h"
 #include "formats/prom.h"
-#include "formats/snapshot_csv.h"
 #include "formats/snapshot_json.h"
 #include "procfs/collect.h"
+#include "render/snapshot_csv.h"
 
 namespace memsnap {
 namespace {

@@ -10,24 +10,24 @@
 #include <memory>
 #include <optional>
 
-#include "formats/json_text.h"
 #include "cli/common.h"
 #include "cli/watch_budget.h"
 #include "cli/watch_loop.h"
+#include "cli/watch_many.h"
 #include "diff/series.h"
 #include "diff/series_judge.h"
 #include "diff/snapshot_diff.h"
 #include "diff/verdict.h"
-#include "formats/diff_render.h"
-#include "formats/event.h"
 #include "formats/file_output.h"
+#include "formats/json_text.h"
 #include "formats/series.h"
 #include "formats/snapshot_json.h"
-#include "formats/table.h"
 #include "procfs/collect.h"
-#include "formats/terminal_text.h"
+#include "render/diff_render.h"
+#include "render/event.h"
 #include "render/series_chart.h"
-#include "cli/watch_many.h"
+#include "render/table.h"
+#include "render/terminal_text.h"
 
 namespace memsnap {
 namespace {

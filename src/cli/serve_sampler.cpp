@@ -8,11 +8,11 @@
 
 #include "cli/common.h"
 #include "diff/verdict.h"
-#include "formats/process_list_render.h"
 #include "procfs/collect.h"
 #include "procfs/meminfo.h"
 #include "procfs/process_list.h"
 #include "procfs/status.h"
+#include "render/process_list_render.h"
 
 namespace memsnap {
 namespace {

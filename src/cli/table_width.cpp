@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "formats/table.h"
+#include "render/table.h"
 
 namespace memsnap {
 namespace {

@@ -1,5 +1,5 @@
 #pragma once
-// How wide the `--mem PID` table is (formats/table.h TableOptions::width), from --columns, the
+// How wide the `--mem PID` table is (render/table.h TableOptions::width), from --columns, the
 // terminal standard output is (TIOCGWINSZ) and $COLUMNS. Reads the environment and the
 // terminal; prints nothing.
 #include <string_view>
@@ -14,7 +14,7 @@ namespace memsnap {
 // one stable layout); "fit": as on a terminal, whatever standard output is.
 int table_width_for(std::string_view columns);
 
-// Checks a --columns value: all, auto, fit or a width of at least kMinTableWidth (formats/table.h).
+// Checks a --columns value: all, auto, fit or a width of at least kMinTableWidth (render/table.h).
 const CLI::Validator& columns_value();
 
 }  // namespace memsnap

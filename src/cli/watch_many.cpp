@@ -13,7 +13,6 @@
 #include "cli/watch_budget.h"
 #include "cli/watch_loop.h"
 #include "formats/process_stream.h"
-#include "formats/terminal_text.h"
 #include "model/error.h"
 #include "procfs/collect.h"
 #include "procfs/file.h"
@@ -21,6 +20,7 @@
 #include "procfs/parallel_read.h"
 #include "procfs/process_list.h"
 #include "procfs/rollup_files.h"
+#include "render/terminal_text.h"
 
 namespace memsnap {
 namespace {

@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <fmt/format.h>
 
-#include "formats/diff_render.h"
-#include "formats/mapping_diff_render.h"
+#include "render/diff_render.h"
 #include "render/escape.h"
+#include "render/mapping_diff_render.h"
 #include "render/series_chart.h"
 #include "render/wall_clock.h"
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "formats/diff_render.h"
 #include "model/error.h"
+#include "render/diff_render.h"
 #include "render/escape.h"
 #include "render/label_layout.h"
 #include "render/wall_clock.h"

@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "formats/mapping_diff_render.h"
+#include "render/mapping_diff_render.h"
 
 using namespace memsnap;
 

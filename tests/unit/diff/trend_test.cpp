@@ -8,8 +8,8 @@
 #include "cli/cmd_watch.h"
 #include "diff/trend.h"
 #include "formats/series.h"
-#include "formats/sparkline.h"
 #include "model/error.h"
+#include "render/sparkline.h"
 
 using namespace memsnap;
 

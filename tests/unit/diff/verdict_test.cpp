@@ -5,8 +5,8 @@
 #include <doctest/doctest.h>
 
 #include "diff/snapshot_diff.h"
-#include "formats/diff_render.h"
 #include "model/error.h"
+#include "render/diff_render.h"
 
 using namespace memsnap;
 

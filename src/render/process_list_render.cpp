@@ -1,4 +1,4 @@
-#include "formats/process_list_render.h"
+#include "render/process_list_render.h"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -12,9 +12,9 @@
 #include "formats/csv.h"
 #include "formats/json_text.h"
 #include "formats/prom.h"
-#include "formats/table.h"
-#include "formats/terminal_text.h"
 #include "model/rules/rule_set.h"
+#include "render/table.h"
+#include "render/terminal_text.h"
 
 namespace memsnap {
 namespace {

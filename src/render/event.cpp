@@ -1,7 +1,7 @@
-#include "formats/event.h"
+#include "render/event.h"
 
 #include "diff/snapshot_diff.h"
-#include "formats/diff_render.h"
+#include "render/diff_render.h"
 
 namespace memsnap {
 

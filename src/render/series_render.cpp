@@ -1,11 +1,11 @@
-#include "formats/series_render.h"
+#include "render/series_render.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-#include "formats/sparkline.h"
-#include "formats/table.h"
+#include "render/sparkline.h"
+#include "render/table.h"
 
 namespace memsnap {
 namespace {

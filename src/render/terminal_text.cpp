@@ -1,4 +1,4 @@
-#include "formats/terminal_text.h"
+#include "render/terminal_text.h"
 
 #include <cstdint>
 

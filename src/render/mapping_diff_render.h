@@ -37,7 +37,7 @@ std::string_view mapping_kind_key(MappingChangeKind kind);
 std::string_view mapping_list_words(const std::optional<Group>& group);
 
 // "+48 MiB: 3 new 64 MiB glibc arenas" without the size in front: the words of one line, the
-// label escaped for the terminal (formats/terminal_text.h: plain ASCII for any bytes).
+// label escaped for the terminal (render/terminal_text.h: plain ASCII for any bytes).
 std::string mapping_change_words(const MappingChangeLine& line);
 
 }  // namespace memsnap

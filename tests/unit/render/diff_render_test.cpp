@@ -1,6 +1,6 @@
-// The diff table's cells and percentages (formats/diff_render.h), on hand-made snapshots; the
+// The diff table's cells and percentages (render/diff_render.h), on hand-made snapshots; the
 // expected cells are worked out by hand in the comments.
-#include "formats/diff_render.h"
+#include "render/diff_render.h"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "formats/sparkline.h"
+#include "render/sparkline.h"
 
 #include <algorithm>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "formats/table.h"
+#include "render/table.h"
 
 #include "model/thread_names.h"
 
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "formats/terminal_text.h"
+#include "render/terminal_text.h"
 
 namespace memsnap {
 namespace {

@@ -1,11 +1,11 @@
-#include "formats/mapping_diff_render.h"
+#include "render/mapping_diff_render.h"
 
 #include <fmt/format.h>
 
 #include <iterator>
 
 #include "formats/json_text.h"
-#include "formats/terminal_text.h"
+#include "render/terminal_text.h"
 
 namespace memsnap {
 namespace {

@@ -30,7 +30,7 @@ struct MemSmapsOptions {
 
 // Renders the view piece by piece: begin(), then (verbose) mapping() for every mapping in
 // address order, then end() with the groups (summary view) and the total. Each returns text to
-// write at once. Names are escaped for the terminal in the table (formats/terminal_text.h), kept
+// write at once. Names are escaped for the terminal in the table (render/terminal_text.h), kept
 // byte for byte in CSV, and in JSON written as formats/json_text.h says (a name that is not UTF-8
 // gets "name_hex"). Unnamed memory is "[anon]" in the table, as in hidumper, and "" in JSON and
 // CSV.

@@ -1,4 +1,4 @@
-#include "formats/snapshot_csv.h"
+#include "render/snapshot_csv.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "formats/diff_render.h"
+#include "render/diff_render.h"
 
 #include <fmt/format.h>
 
@@ -10,8 +10,8 @@
 
 #include "formats/csv.h"
 #include "formats/json_text.h"
-#include "formats/table.h"
-#include "formats/terminal_text.h"
+#include "render/table.h"
+#include "render/terminal_text.h"
 
 namespace memsnap {
 namespace {

@@ -1,5 +1,5 @@
-// Escaping names for the terminal (formats/terminal_text.h): expected texts written by hand.
-#include "formats/terminal_text.h"
+// Escaping names for the terminal (render/terminal_text.h): expected texts written by hand.
+#include "render/terminal_text.h"
 
 #include <doctest/doctest.h>
 

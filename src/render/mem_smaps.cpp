@@ -1,4 +1,4 @@
-#include "formats/mem_smaps.h"
+#include "render/mem_smaps.h"
 
 #include <fmt/format.h>
 
@@ -10,8 +10,8 @@
 #include "formats/csv.h"
 #include "formats/json_text.h"
 #include "formats/snapshot_json.h"
-#include "formats/table.h"
-#include "formats/terminal_text.h"
+#include "render/table.h"
+#include "render/terminal_text.h"
 
 namespace memsnap {
 namespace {

@@ -1,11 +1,11 @@
-#include "formats/process_rank_render.h"
+#include "render/process_rank_render.h"
 
 #include <fmt/format.h>
 
-#include "formats/diff_render.h"
 #include "formats/json_text.h"
-#include "formats/table.h"
-#include "formats/terminal_text.h"
+#include "render/diff_render.h"
+#include "render/table.h"
+#include "render/terminal_text.h"
 
 namespace memsnap {
 namespace {
