@@ -4,27 +4,14 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 
 #include "model/error.h"
 #include "model/mem_usage.h"
 #include "procfs/file.h"
+#include "procfs/key_value.h"
 
 namespace memsnap {
 namespace {
-
-bool parse_u64(std::string_view s, uint64_t& out) {
-    if (s.empty()) return false;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && ptr == s.data() + s.size();
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
 
 struct Region {
     std::string name;
@@ -62,7 +49,7 @@ std::vector<OpenFd> read_fd_table(const ProcRoot& root, int64_t pid) {
     std::vector<int64_t> fds;
     for (const std::string& name : root.source().list(dir)) {
         uint64_t n = 0;
-        if (!parse_u64(name, n) || n > INT32_MAX)
+        if (!parse_decimal(name, n) || n > INT32_MAX)
             throw Error(ErrorKind::Malformed, root.display(dir) + ": entry '" + name +
                                                   "' is not a descriptor number");
         fds.push_back(static_cast<int64_t>(n));
@@ -72,12 +59,12 @@ std::vector<OpenFd> read_fd_table(const ProcRoot& root, int64_t pid) {
 }
 
 std::optional<uint64_t> parse_drm_size(std::string_view value) {
-    value = trim(value);
+    value = trim_blanks(value);
     std::size_t digits = 0;
     while (digits < value.size() && value[digits] >= '0' && value[digits] <= '9') ++digits;
     uint64_t n = 0;
-    if (!parse_u64(value.substr(0, digits), n)) return std::nullopt;
-    std::string_view unit = trim(value.substr(digits));
+    if (!parse_decimal(value.substr(0, digits), n)) return std::nullopt;
+    std::string_view unit = trim_blanks(value.substr(digits));
     uint64_t mult = 1;
     if (unit == "KiB")
         mult = 1024;
@@ -98,25 +85,14 @@ FdInfo parse_fdinfo(std::string_view text, std::string_view display_name) {
         regions.push_back(Region{std::string(name), {}, {}});
         return regions.back();
     };
-    uint64_t line_no = 0;
-    while (!text.empty()) {
-        std::size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        ++line_no;
-        auto fail = [&](std::string_view what) {
-            return Error(ErrorKind::Malformed, std::string(display_name) + ":" +
-                                                   std::to_string(line_no) + ": " +
-                                                   std::string(what));
-        };
-        if (trim(line).empty()) continue;
-        std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0) throw fail("expected 'key: value'");
-        std::string_view key = line.substr(0, colon);
-        std::string_view value = trim(line.substr(colon + 1));
+    KeyValueLines lines(text, display_name, "key: value");
+    auto fail = [&](std::string_view what) { return lines.error(what); };
+    while (lines.next()) {
+        std::string_view key = lines.key();
+        std::string_view value = trim_blanks(lines.value());
         auto number = [&](std::optional<uint64_t>& out) {
             uint64_t n = 0;
-            if (!parse_u64(value, n))
+            if (!parse_decimal(value, n))
                 throw fail(std::string(key) + ": expected a number, got '" + std::string(value) +
                            "'");
             out = n;

@@ -5,6 +5,7 @@
 #include "model/error.h"
 #include "model/mem_usage.h"
 #include "procfs/file.h"
+#include "procfs/key_value.h"
 
 namespace memsnap {
 
@@ -17,32 +18,21 @@ std::optional<uint64_t> MemInfo::get(std::string_view key) const {
 
 MemInfo parse_meminfo(std::string_view text, std::string_view display_name) {
     MemInfo info;
-    uint64_t line_no = 0;
-    while (!text.empty()) {
-        std::size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        ++line_no;
-        if (line.empty()) continue;
-        auto fail = [&](const char* what) {
-            throw Error(ErrorKind::Malformed, std::string(display_name) + ":" +
-                                                  std::to_string(line_no) + ": " + what);
-        };
-        std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0) fail("expected 'Key: value kB'");
-        std::string_view value = line.substr(colon + 1);
+    KeyValueLines lines(text, display_name, "Key: value kB");
+    while (lines.next()) {
+        std::string_view value = lines.value();
         while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
         uint64_t v = 0;
         auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-        if (ec != std::errc() || ptr == value.data()) fail("expected a number");
-        if (v > kMaxCount) fail("number out of range (more than 2^48)");
+        if (ec != std::errc() || ptr == value.data()) lines.fail("expected a number");
+        if (v > kMaxCount) lines.fail("number out of range (more than 2^48)");
         // The counters without a unit are the HugePages_* counts; every other one is in kB.
         std::string_view rest(ptr, static_cast<std::size_t>(value.data() + value.size() - ptr));
-        const bool count = line.starts_with("HugePages_");
+        const bool count = lines.key().starts_with("HugePages_");
         if (count ? !rest.empty() : rest != " kB")
-            fail(count ? "expected a count and nothing after it"
-                       : "expected 'kB' after the number (a line cut short?)");
-        info.entries.emplace_back(std::string(line.substr(0, colon)), v);
+            lines.fail(count ? "expected a count and nothing after it"
+                             : "expected 'kB' after the number (a line cut short?)");
+        info.entries.emplace_back(std::string(lines.key()), v);
     }
     return info;
 }

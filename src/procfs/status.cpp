@@ -1,5 +1,6 @@
 #include "procfs/status.h"
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <charconv>
@@ -8,6 +9,7 @@
 #include "model/error.h"
 #include "model/mem_usage.h"
 #include "procfs/file.h"
+#include "procfs/key_value.h"
 
 namespace memsnap {
 namespace {
@@ -17,20 +19,13 @@ namespace {
                 std::string(file) + ":" + std::to_string(line) + ": " + what);
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
-
 // Parses a decimal number of at most kMaxCount followed by " kB" when `kb`, nothing else: the
 // kernel always writes the unit, so a number without it was cut short.
 bool leading_number(std::string_view s, uint64_t& out, bool kb) {
-    s = trim(s);
+    s = trim_blanks(s);
     auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     if (ec != std::errc() || ptr == s.data() || out > kMaxCount) return false;
-    std::string_view rest = trim(std::string_view(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr)));
+    std::string_view rest = trim_blanks(std::string_view(ptr, static_cast<std::size_t>(s.data() + s.size() - ptr)));
     return kb ? rest == "kB" : rest.empty();
 }
 
@@ -74,28 +69,20 @@ StatusKey status_key(std::string_view key) {
 ProcessStatus parse_status(std::string_view text, std::string_view display_name) {
     ProcessStatus st;
     std::bitset<kUsedKeys> seen;  // a key we use twice would change a value silently
-    // The kernel escapes a CR in a name ("\r"), so a raw one means an edited file: the line
-    // holding the first one is the first line with one, found in one pass over the text.
-    const char* const cr = static_cast<const char*>(std::memchr(text.data(), '\r', text.size()));
-    uint64_t line_no = 0;
-    while (!text.empty()) {
-        std::size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-        ++line_no;
-        if (line.empty()) continue;
-        if (cr != nullptr && cr >= line.data() && cr < line.data() + line.size())
-            malformed(display_name, line_no, "a CR character, not as the kernel writes status");
-        // The key is a short word: look for its ':' byte by byte, not with a call.
-        std::size_t colon = 0;
-        while (colon < line.size() && line[colon] != ':') ++colon;
-        if (colon == line.size()) malformed(display_name, line_no, "expected 'Key: value'");
-        std::string_view key = line.substr(0, colon);
-        std::string_view value = line.substr(colon + 1);
+    // The kernel escapes a CR in a name ("\r"), so a raw one means an edited file, and the
+    // error names the line that holds the first one.
+    if (const char* cr = static_cast<const char*>(std::memchr(text.data(), '\r', text.size())))
+        malformed(display_name,
+                  1 + static_cast<uint64_t>(std::count(text.data(), cr, '\n')),
+                  "a CR character, not as the kernel writes status");
+    KeyValueLines lines(text, display_name, "Key: value");
+    while (lines.next()) {
+        const std::string_view key = lines.key();
+        std::string_view value = lines.value();
         const StatusKey id = status_key(key);
         if (id == StatusKey::Other) continue;
         if (const auto used = static_cast<std::size_t>(id); used < kUsedKeys) {
-            if (seen[used]) malformed(display_name, line_no, std::string(key) + " appears twice");
+            if (seen[used]) lines.fail(std::string(key) + " appears twice");
             seen[used] = true;
         }
         uint64_t* field = nullptr;
@@ -117,17 +104,17 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
                 continue;
             case StatusKey::Pid: {
                 uint64_t v = 0;
-                if (!leading_number(value, v, false)) malformed(display_name, line_no, "bad number for Pid");
+                if (!leading_number(value, v, false)) lines.fail("bad number for Pid");
                 st.pid = static_cast<int64_t>(v);
                 continue;
             }
             case StatusKey::Uid: {
                 uint64_t v = 0;
-                std::string_view first = trim(value);
+                std::string_view first = trim_blanks(value);
                 first = first.substr(0, first.find_first_of(" \t"));
                 auto [ptr, ec] = std::from_chars(first.data(), first.data() + first.size(), v);
                 if (ec != std::errc() || ptr != first.data() + first.size() || v > UINT32_MAX)
-                    malformed(display_name, line_no, "bad number for Uid");
+                    lines.fail("bad number for Uid");
                 st.uid = static_cast<uint32_t>(v);
                 continue;
             }
@@ -145,7 +132,7 @@ ProcessStatus parse_status(std::string_view text, std::string_view display_name)
             case StatusKey::Other: continue;
         }
         if (!leading_number(value, *field, field != &st.threads))
-            malformed(display_name, line_no, "bad number for " + std::string(key));
+            lines.fail("bad number for " + std::string(key));
     }
     return st;
 }
@@ -162,7 +149,7 @@ ProcessStat parse_stat(std::string_view text, std::string_view display_name) {
     std::size_t close = text.rfind(')');
     if (open == std::string_view::npos || close == std::string_view::npos || close < open)
         malformed(display_name, 1, "expected 'pid (comm) state ...'");
-    std::string_view pid = trim(text.substr(0, open));
+    std::string_view pid = trim_blanks(text.substr(0, open));
     uint64_t v = 0;
     auto [ptr, ec] = std::from_chars(pid.data(), pid.data() + pid.size(), v);
     if (ec != std::errc() || ptr != pid.data() + pid.size()) malformed(display_name, 1, "bad pid");
