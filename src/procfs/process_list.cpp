@@ -5,6 +5,7 @@
 #include <charconv>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <tuple>
@@ -281,12 +282,16 @@ ProcessResult read_process(const ProcRoot& root, int64_t pid, SmapsReader& reade
     return result;
 }
 
-// kcmp(KCMP_VM) of two live processes: true when they share one address space; nullopt when
-// the kernel cannot say (no kcmp, not allowed to inspect them, one has exited).
-std::optional<bool> kcmp_same_vm(int64_t a, int64_t b) {
-    long rc = ::syscall(SYS_kcmp, static_cast<pid_t>(a), static_cast<pid_t>(b), KCMP_VM, 0UL, 0UL);
-    if (rc < 0) return std::nullopt;
-    return rc == 0;
+// kcmp(KCMP_VM) of two live processes: the kernel's order of their address spaces (-1: a's
+// first, 0: the same one, 1: b's first); nullopt when it cannot say (no kcmp, not allowed to
+// inspect one of them, one has exited).
+std::optional<int> kcmp_vm_order(int64_t a, int64_t b) {
+    const long rc = ::syscall(SYS_kcmp, static_cast<pid_t>(a), static_cast<pid_t>(b), KCMP_VM,
+                              0UL, 0UL);
+    if (rc == 0) return 0;
+    if (rc == 1) return -1;
+    if (rc == 2) return 1;
+    return std::nullopt;  // an error, or 3: not equal and not ordered
 }
 
 // True when `root` is the live /proc, whose PIDs kcmp can name.
@@ -294,40 +299,95 @@ bool is_live_proc(const ProcRoot& root) {
     return root.source().filesystem_path("self") == std::optional<std::string>("/proc/self");
 }
 
+// Sorts `v` by `less` with merges that stay within their two runs whatever `less` answers: a
+// process that exits during the sort makes kcmp fail, and an order that is then not a strict
+// weak one leaves `v` imperfectly sorted, where std::sort's would be undefined.
+template <class Less>
+void merge_sort(std::vector<std::size_t>& v, Less less) {
+    std::vector<std::size_t> out(v.size());
+    for (std::size_t width = 1; width < v.size(); width *= 2) {
+        for (std::size_t lo = 0; lo < v.size(); lo += 2 * width) {
+            const std::size_t mid = std::min(lo + width, v.size());
+            const std::size_t hi = std::min(lo + 2 * width, v.size());
+            std::size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) out[k++] = less(v[j], v[i]) ? v[j++] : v[i++];
+            while (i < mid) out[k++] = v[i++];
+            while (j < hi) out[k++] = v[j++];
+        }
+        v.swap(out);
+    }
+}
+
+// Sets of rows (union-find), each named by its lowest index: in PID-ordered rows, its lowest
+// PID.
+struct RowSets {
+    std::vector<std::size_t> parent;
+    explicit RowSets(std::size_t n) : parent(n) {
+        for (std::size_t i = 0; i < n; ++i) parent[i] = i;
+    }
+    std::size_t find(std::size_t i) {
+        while (parent[i] != i) i = parent[i] = parent[parent[i]];
+        return i;
+    }
+    void unite(std::size_t a, std::size_t b) {
+        a = find(a);
+        b = find(b);
+        if (a != b) parent[std::max(a, b)] = std::min(a, b);
+    }
+};
+
 // Sets `same_mm_as` of the rows that share an address space (the rule of process_list.h).
-// Sorting by fingerprint puts candidates together: cost O(n log n), kcmp only for candidates.
+// Candidates are the rows whose mappings span the same range (an address space's span barely
+// moves while it maps and unmaps; forked copies keep their parent's): sorting by span puts them
+// together, O(n log n). Within a span, on the live /proc, the kernel decides (kcmp: sorted by
+// its order, O(k log k) calls, then neighbours it calls one); a row kcmp cannot inspect, and
+// every row of a captured tree, joins the lowest-PID row of its span with equal counters.
 void mark_shared_address_spaces(const ProcRoot& root, std::vector<ProcessRow>& rows,
                                 const std::vector<MmFingerprint>& mm) {
     std::vector<std::size_t> order(rows.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto span = [&](std::size_t i) { return std::pair(mm[i].start, mm[i].end); };
     std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return mm[a].key() < mm[b].key(); });
+                     [&](std::size_t a, std::size_t b) { return span(a) < span(b); });
     const bool live = is_live_proc(root);
+    RowSets sets(rows.size());
     for (std::size_t lo = 0; lo < order.size();) {
         std::size_t hi = lo + 1;
-        while (hi < order.size() && mm[order[hi]].key() == mm[order[lo]].key()) ++hi;
-        // order[lo..hi) have equal fingerprints, in PID order (stable sort of PID-ordered rows).
-        std::vector<std::size_t> leaders;  // one per address space found in the run
-        for (std::size_t k = lo; k < hi && hi - lo > 1; ++k) {
-            // Kernel threads (--all) have no address space to share (kcmp calls theirs equal).
-            if (mm[order[k]].start > mm[order[k]].end) continue;
-            ProcessRow& r = rows[order[k]];
-            std::size_t* found = nullptr;
-            for (std::size_t& l : leaders) {
-                std::optional<bool> same = live ? kcmp_same_vm(rows[l].pid, r.pid) : std::nullopt;
-                if (same.value_or(true)) {
-                    found = &l;
-                    break;
-                }
+        while (hi < order.size() && span(order[hi]) == span(order[lo])) ++hi;
+        // order[lo..hi): one span, in PID order (a stable sort of PID-ordered rows). Kernel
+        // threads (--all) have no address space to share (kcmp calls theirs equal).
+        if (hi - lo > 1 && mm[order[lo]].start <= mm[order[lo]].end) {
+            std::vector<std::size_t> asked, counted;  // kcmp can say / the counters decide
+            for (std::size_t k = lo; k < hi; ++k) {
+                const int64_t pid = rows[order[k]].pid;
+                (live && kcmp_vm_order(pid, pid) == 0 ? asked : counted).push_back(order[k]);
             }
-            if (found) {
-                rows[*found].same_mm_as = rows[*found].pid;
-                r.same_mm_as = rows[*found].pid;
-            } else {
-                leaders.push_back(order[k]);
+            merge_sort(asked, [&](std::size_t a, std::size_t b) {
+                const std::optional<int> o = kcmp_vm_order(rows[a].pid, rows[b].pid);
+                return o ? *o < 0 : rows[a].pid < rows[b].pid;
+            });
+            for (std::size_t i = 1, first = 0; i < asked.size(); ++i) {
+                if (kcmp_vm_order(rows[asked[first]].pid, rows[asked[i]].pid) == 0)
+                    sets.unite(asked[first], asked[i]);
+                else
+                    first = i;
+            }
+            for (std::size_t c : counted) {
+                for (std::size_t k = lo; k < hi; ++k) {
+                    if (order[k] != c && mm[order[k]].key() == mm[c].key()) {
+                        sets.unite(order[k], c);
+                        break;
+                    }
+                }
             }
         }
         lo = hi;
+    }
+    std::vector<std::size_t> members(rows.size(), 0);
+    for (std::size_t i = 0; i < rows.size(); ++i) ++members[sets.find(i)];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::size_t first = sets.find(i);
+        if (members[first] > 1) rows[i].same_mm_as = rows[first].pid;
     }
 }
 

@@ -35,12 +35,14 @@ unsigned listing_jobs(unsigned jobs);
 // malformed file is skipped and recorded with its reason, never an error for the listing.
 // Rows are in PID order, whatever options.jobs. Processes that share one address space
 // (CLONE_VM without CLONE_THREAD) get `same_mm_as` set to the lowest PID of them, by this rule:
-// their memory totals (Size, Rss, Swap and the mapping count of smaps_rollup or the sum of
-// smaps, not Pss or the shared/private split, which other processes mapping the same pages
-// move; with the lowest start and highest end of their mappings) and status' mm-wide sizes (VmPeak, VmSize, VmHWM, VmRSS,
-// RssAnon, RssFile, RssShmem, VmSwap) are all equal, and, on the live /proc,
-// kcmp(KCMP_VM) confirms it where the kernel allows (a forked copy whose counters happen to be
-// equal is then not taken for one). In a captured tree the counters alone decide.
+// their mappings span the same range (the lowest start and highest end of smaps_rollup or of
+// smaps), and, on the live /proc, kcmp(KCMP_VM) says they share one address space; where the
+// kernel cannot say (a captured tree, a process kcmp may not inspect), their memory totals
+// (Size, Rss, Swap and the mapping count; not Pss or the shared/private split, which other
+// processes mapping the same pages move) and status' mm-wide sizes (VmPeak, VmSize, VmHWM,
+// VmRSS, RssAnon, RssFile, RssShmem, VmSwap) are all equal. kcmp does not depend on when each
+// process was read: a shared address space that changes between the two reads still counts
+// once.
 // Throws only when the root itself cannot be
 // listed (or, rethrown in PID order, what is not an Error: out of memory). `reader` serves the
 // calling thread, which reads too; the other threads make their own.
