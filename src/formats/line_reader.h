@@ -36,8 +36,8 @@ public:
                 return give(line, begin, nl);
             }
             if (buf_.size() - start_ > kMaxSnapshotTextBytes)
-                throw Error(ErrorKind::Malformed, name_ + ":" + std::to_string(line_no_ + 1) +
-                                                      ": a line longer than 32 MiB, not a snapshot");
+                throw malformed_line(name_, line_no_ + 1,
+                                     "a line longer than 32 MiB, not a snapshot");
             if (eof_) {
                 if (start_ == buf_.size()) return false;
                 std::size_t begin = start_;

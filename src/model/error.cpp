@@ -19,6 +19,15 @@ Error error_from_errno(int err, const std::string& what, const std::string& path
     }
 }
 
+Error malformed_line(std::string_view file, uint64_t line, std::string_view what) {
+    std::string msg(file);
+    msg += ':';
+    msg += std::to_string(line);
+    msg += ": ";
+    msg += what;
+    return Error(ErrorKind::Malformed, msg);
+}
+
 Error file_error_from_errno(int err, const std::string& what, const std::string& path) {
     return Error(ErrorKind::Io, what + " " + path + ": " + std::strerror(err));
 }

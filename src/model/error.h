@@ -1,6 +1,7 @@
 #pragma once
 // The one error type of memsnap. Readers throw it with a kind and a one-line message that
 // names the file, line or PID; src/cli maps the kind to an exit code (see man/memsnap.1).
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ public:
 private:
     ErrorKind kind_;
 };
+
+// The Error of a malformed line of an input file: Malformed, "FILE:LINE: what" (lines count
+// from 1). Every line-based reader names a bad line this way.
+Error malformed_line(std::string_view file, uint64_t line, std::string_view what);
 
 // Builds the Error for a failed system call on `path` from its errno: ENOENT/ESRCH -> NotFound,
 // EACCES/EPERM -> Permission, anything else -> Io. `what` says what was being done ("open").

@@ -86,21 +86,20 @@ FdInfo parse_fdinfo(std::string_view text, std::string_view display_name) {
         return regions.back();
     };
     KeyValueLines lines(text, display_name, "key: value");
-    auto fail = [&](std::string_view what) { return lines.error(what); };
     while (lines.next()) {
         std::string_view key = lines.key();
         std::string_view value = trim_blanks(lines.value());
         auto number = [&](std::optional<uint64_t>& out) {
             uint64_t n = 0;
             if (!parse_decimal(value, n))
-                throw fail(std::string(key) + ": expected a number, got '" + std::string(value) +
+                lines.fail(std::string(key) + ": expected a number, got '" + std::string(value) +
                            "'");
             out = n;
         };
         auto drm_size = [&]() {
             std::optional<uint64_t> n = parse_drm_size(value);
             if (!n)
-                throw fail(std::string(key) + ": expected a number of bytes, KiB or MiB, got '" +
+                lines.fail(std::string(key) + ": expected a number of bytes, KiB or MiB, got '" +
                            std::string(value) + "'");
             return *n;
         };
@@ -108,7 +107,7 @@ FdInfo parse_fdinfo(std::string_view text, std::string_view display_name) {
             number(info.ino);
         } else if (key == "size") {
             number(info.size);
-            if (*info.size > kMaxCount * 1024) throw fail("size: more than 2^58 bytes");
+            if (*info.size > kMaxCount * 1024) lines.fail("size: more than 2^58 bytes");
         } else if (key == "exp_name") {
             info.exp_name = std::string(value);
         } else if (key.starts_with("drm-")) {
@@ -125,7 +124,7 @@ FdInfo parse_fdinfo(std::string_view text, std::string_view display_name) {
                 region(key.substr(11)).memory = drm_size();
             } else if (key.starts_with("drm-resident-")) {
                 info.drm_resident += drm_size();
-                if (info.drm_resident > kMaxCount * 1024) throw fail("drm-resident-* add up past 2^58 bytes");
+                if (info.drm_resident > kMaxCount * 1024) lines.fail("drm-resident-* add up past 2^58 bytes");
             }
         }
     }

@@ -167,8 +167,7 @@ class SmapsParser {
     void finish() { flush(); }
 
     [[noreturn]] void fail(const char* what) const {
-        throw Error(ErrorKind::Malformed,
-                    std::string(display_name_) + ":" + std::to_string(line_no_) + ": " + what);
+        throw malformed_line(display_name_, line_no_, what);
     }
 
     // Fails naming the line that has not been completed yet.

@@ -14,9 +14,8 @@
 namespace memsnap {
 namespace {
 
-[[noreturn]] void malformed(std::string_view file, uint64_t line, const std::string& what) {
-    throw Error(ErrorKind::Malformed,
-                std::string(file) + ":" + std::to_string(line) + ": " + what);
+[[noreturn]] void malformed(std::string_view file, uint64_t line, std::string_view what) {
+    throw malformed_line(file, line, what);
 }
 
 // Parses a decimal number of at most kMaxCount followed by " kB" when `kb`, nothing else: the

@@ -228,6 +228,7 @@ class ChangingSharedAddressSpace(unittest.TestCase):
         code = (f"import os, sys, time\nopen('/proc/self/comm', 'w').write('{name}')\n"
                 "child = os.fork()\nif child: print(child, flush=True)\ntime.sleep(30)\n")
         p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        child = None
         try:
             child = int(p.stdout.readline())
             g = group(memsnap_json("--mem", "--group-by", "program"), name)
@@ -236,10 +237,11 @@ class ChangingSharedAddressSpace(unittest.TestCase):
         finally:
             p.kill()
             p.wait()
-            try:
-                os.kill(child, 9)
-            except (ProcessLookupError, UnboundLocalError):
-                pass
+            if child is not None:
+                try:
+                    os.kill(child, 9)
+                except ProcessLookupError:
+                    pass
 
     @staticmethod
     def vm_size(pid):

@@ -52,7 +52,7 @@ TEST_CASE("key_value: a line without a key names its file and line") {
     KeyValueLines lines("a: 1\nb: x\n", "meminfo", "Key: value kB");
     REQUIRE(lines.next());
     REQUIRE(lines.next());
-    CHECK(std::string(lines.error("expected a number").what()) == "meminfo:2: expected a number");
+    CHECK_THROWS_WITH_AS(lines.fail("expected a number"), "meminfo:2: expected a number", Error);
 }
 
 TEST_CASE("key_value: trim_blanks and parse_decimal") {
