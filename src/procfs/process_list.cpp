@@ -351,16 +351,23 @@ void mark_shared_address_spaces(const ProcRoot& root, std::vector<ProcessRow>& r
                      [&](std::size_t a, std::size_t b) { return span(a) < span(b); });
     const bool live = is_live_proc(root);
     RowSets sets(rows.size());
+    std::vector<char> counted(rows.size(), 0);  // rows the counters decide for (no kcmp)
     for (std::size_t lo = 0; lo < order.size();) {
         std::size_t hi = lo + 1;
         while (hi < order.size() && span(order[hi]) == span(order[lo])) ++hi;
         // order[lo..hi): one span, in PID order (a stable sort of PID-ordered rows). Kernel
         // threads (--all) have no address space to share (kcmp calls theirs equal).
         if (hi - lo > 1 && mm[order[lo]].start <= mm[order[lo]].end) {
-            std::vector<std::size_t> asked, counted;  // kcmp can say / the counters decide
+            std::vector<std::size_t> asked;  // the rows kcmp can say of; the others: counted
+            bool any_counted = false;
             for (std::size_t k = lo; k < hi; ++k) {
                 const int64_t pid = rows[order[k]].pid;
-                (live && kcmp_vm_order(pid, pid) == 0 ? asked : counted).push_back(order[k]);
+                if (live && kcmp_vm_order(pid, pid) == 0) {
+                    asked.push_back(order[k]);
+                } else {
+                    counted[order[k]] = 1;
+                    any_counted = true;
+                }
             }
             merge_sort(asked, [&](std::size_t a, std::size_t b) {
                 const std::optional<int> o = kcmp_vm_order(rows[a].pid, rows[b].pid);
@@ -372,12 +379,21 @@ void mark_shared_address_spaces(const ProcRoot& root, std::vector<ProcessRow>& r
                 else
                     first = i;
             }
-            for (std::size_t c : counted) {
-                for (std::size_t k = lo; k < hi; ++k) {
-                    if (order[k] != c && mm[order[k]].key() == mm[c].key()) {
-                        sets.unite(order[k], c);
-                        break;
-                    }
+            // A counted row joins the lowest-PID other row of its span with equal counters:
+            // sorted by counters (stably: PID order within), the first of its run, or the
+            // second when it is the first. O(k log k), for a zygote's hundreds of children.
+            if (any_counted) {
+                std::vector<std::size_t> by_key(order.begin() + lo, order.begin() + hi);
+                std::stable_sort(by_key.begin(), by_key.end(), [&](std::size_t a, std::size_t b) {
+                    return mm[a].key() < mm[b].key();
+                });
+                for (std::size_t r = 0; r < by_key.size();) {
+                    std::size_t end = r + 1;
+                    while (end < by_key.size() && mm[by_key[end]].key() == mm[by_key[r]].key())
+                        ++end;
+                    for (std::size_t k = r; k < end && end - r > 1; ++k)
+                        if (counted[by_key[k]]) sets.unite(by_key[k], by_key[k == r ? r + 1 : r]);
+                    r = end;
                 }
             }
         }
