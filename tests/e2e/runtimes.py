@@ -121,16 +121,16 @@ def memhog(preload=None):
 
 class Run:
     """One scenario: snapshot files before and after a command (or a list of commands), the
-    helper's replies to `stat` before and to the (last) command after, and `memsnap diff` of
-    the two snapshots."""
+    helper's replies to `stat` before, to each command (`replies`) and to the last command
+    (`after_reply`), and `memsnap diff` of the two snapshots."""
 
     def __init__(self, hog, command, stat="stat"):
         with tempfile.TemporaryDirectory() as tmp:
             a_path, b_path = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
             self.before_reply = hog.cmd(stat) if stat else []
             self._snapshot(hog.pid, a_path)
-            for c in [command] if isinstance(command, str) else command:
-                self.after_reply = hog.cmd(c)
+            self.replies = [hog.cmd(c) for c in ([command] if isinstance(command, str) else command)]
+            self.after_reply = self.replies[-1]
             self._snapshot(hog.pid, b_path)
             with open(a_path) as f:
                 self.a = json.load(f)

@@ -14,14 +14,15 @@ gives the growth is checked against the runtime's own count of it.
 - memhog filling glibc arenas to their full 64 MiB (1000-byte mallocs on a thread): native within
   10 % of the 200 MiB asked.
 - memhog's own anonymous mmaps of 2 MiB multiples: no runtime claims them, so they stay
-  AnonPage other (the verdict's unattributed group) and native does not grow.
+  AnonPage other (the verdict's unattributed group) and native does not grow, unless the
+  kernel merged them with a neighbour (harness.MmapRuns, a documented miss).
 - CPython (tests/helpers/pyhog.py): native within 15 % of pymalloc's bytes in allocated blocks.
 Every leak is judged by `memsnap diff` too: exit 1 (a threshold crossed).
 The README's table comes from these scenarios (measure_runtimes.py prints it)."""
 import os
 import shutil
 
-from harness import unittest
+from harness import MmapRuns, unittest
 from runtimes import (MIB_KB, NATIVE, Run, allocator_lib, go_binary, go_hog, java_classpath,
                       java_hog, memhog, python_hog)
 
@@ -117,10 +118,15 @@ class Glibc(unittest.TestCase):
 
     def test_own_2_mib_mmaps_stay_unattributed(self):
         # 10 x 10 MiB: whole 2 MiB units (the kernel aligns them to 2 MiB), never 64 MiB ones.
+        # The kernel places each below the last and merges them into one mapping; which rows
+        # that mapping belongs in comes from its shape (harness.MmapRuns).
         with memhog() as hog:
             run = Run(hog, ["mmap 10"] * 10, stat=None)
-        self.assertLess(run.grew(*NATIVE), 1024)
-        near(self, run.grew("anon_other"), 100 * MIB_KB, 0.05, "own mmaps")
+            runs = MmapRuns(hog.pid, [int(r[0], 16) for r in run.replies], 10 << 20)
+        self.assertGreaterEqual(runs.round_kb + runs.merged_kb, 100 * MIB_KB, runs)
+        # A merged run holds its neighbour's few pages too, which were AnonPage other before.
+        self.assertLess(abs(run.grew(*NATIVE) - runs.merged_kb), 1024, runs)
+        self.assertLess(abs(run.grew("anon_other") - runs.round_kb), 0.05 * 100 * MIB_KB, runs)
         # (The verdict on AnonPage other growth is src/diff's: its "other" group.)
 
 

@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import MEMSNAP, Memhog, memsnap, unittest
+from harness import MEMSNAP, Memhog, MmapRuns, memsnap, unittest
 from test_infer import Nodehog
 
 MIB_KB = 1024
@@ -47,39 +47,31 @@ class Unclaimed(Base):
     def test_a_programs_own_2mib_mmaps_are_named_on_both_diffs(self):
         # 50 mmaps of 2 MiB, touched: +100 MiB of anonymous memory no runtime or allocator
         # claims (memhog is no JS runtime, and round 2 MiB mmaps are no malloc chunk shape).
-        # Which row they belong in depends on the shape the kernel gave them, read here from
-        # /proc/PID/maps: Linux 6.7+ places an anonymous mmap of whole 2 MiB units on a 2 MiB
-        # boundary, so the run the kernel merges them into is round (start and size whole 2 MiB
-        # units): AnonPage other. A kernel that does not align them, or a first one placed right
-        # below another anonymous mapping it merges with, makes a run that is not round: by the
-        # documented rule (README, known misses) that is a malloc chunk, native heap (inferred).
+        # Which row they belong in depends on the shape the kernel gave them, read from
+        # /proc/PID/maps (harness.MmapRuns): a run merged into a round one is AnonPage other; a
+        # kernel that does not align them (before 6.7), or a first one merged with the
+        # anonymous mapping above it, makes a run that is not round: by the documented rule
+        # (README, known misses) a malloc chunk, native heap (inferred).
         series = self.path("mmaps.ndjson")
         with Memhog() as hog:
             a = self.snap(hog.pid, "a.json")
             w = self.watch(hog.pid, series, "--duration", "2s")
             time.sleep(0.5)
             starts = [int(hog.cmd("mmap 2"), 16) for _ in range(50)]
-            with open(f"/proc/{hog.pid}/maps") as f:
-                maps = f.read()
+            runs = MmapRuns(hog.pid, starts, 2 << 20)
             b = self.snap(hog.pid, "b.json")
             _, err = w.communicate(timeout=60)
-        runs = set()
-        for line in maps.splitlines():
-            lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
-            if any(lo <= p < hi for p in starts):
-                runs.add((lo, hi))
-        unit = 2 << 20
-        round_runs = all(lo % unit == 0 and (hi - lo) % unit == 0 for lo, hi in runs)
+        round_runs = runs.all_round
         group = "anon" if round_runs else "native"
         d = self.diff(a, b, code=1)
-        self.assertEqual([v["group"] for v in d["verdicts"]], [group], (d["verdicts"], maps))
+        self.assertEqual([v["group"] for v in d["verdicts"]], [group], (d["verdicts"], runs))
         head = d["verdicts"][0]["headline"]
         if round_runs:
             self.assertTrue(head.startswith("AnonPage other +"), head)
             self.assertIn("new mapping", head)
             self.assertIn("unattributed anonymous memory", head)
         else:
-            print(f"\nthe kernel made runs that are not round here ({sorted(runs)}): "
+            print(f"\nthe kernel made runs that are not round here ({runs}): "
                   "checked as malloc chunks", flush=True)
             self.assertIn("inferred from mapping shapes", head)
         grew = d["groups"][group]["delta"]
