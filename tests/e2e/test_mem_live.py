@@ -4,7 +4,7 @@ import signal
 import subprocess
 import time
 
-from harness import MEMSNAP, Memhog, MmapRuns, kernel_kb, memsnap, memsnap_json, unittest
+from harness import MEMSNAP, Memhog, kernel_kb, memsnap, memsnap_json, unittest
 
 
 class MemOnRealProcess(unittest.TestCase):
@@ -35,12 +35,13 @@ class MemOnRealProcess(unittest.TestCase):
     def test_anonymous_mmap_lands_in_anon_other_and_file_in_file_other(self):
         with Memhog() as hog:
             base = memsnap_json("--mem", hog.pid)["categories"]
-            start = int(hog.cmd("mmap 32"), 16)
+            hog.cmd("mmap 32")
+            # The file lands right below the mmap: whatever shape the kernel gave the mmap
+            # (harness.MmapRuns), it then reads as the file's .bss, AnonPage other.
             hog.cmd("file 16")
             grown = memsnap_json("--mem", hog.pid)["categories"]
-            runs = MmapRuns(hog.pid, [start], 32 << 20)  # round: all 32 MiB, unless merged
             anon = grown["anon_other"]["rss"] - base["anon_other"]["rss"]
-            self.assertLessEqual(abs(anon - runs.round_kb), 0.05 * 32768, (anon, runs))
+            self.assertLessEqual(abs(anon - 32768), 0.05 * 32768, anon)
             # The file is MAP_SHARED and written: Rss counts it, in FilePage other.
             filed = grown["file_other"]["rss"] - base["file_other"]["rss"]
             self.assertLessEqual(abs(filed - 16384), 0.05 * 16384, filed)
