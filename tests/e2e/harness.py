@@ -2,6 +2,7 @@
 memhog (tests/helpers/memhog.c), and read what the kernel itself reports."""
 import json
 import os
+import shutil
 import subprocess
 import unittest
 
@@ -41,9 +42,9 @@ class Memhog:
     """A real child process that grows memory, descriptors and threads on command.
     Use as a context manager; each command waits for the helper's reply."""
 
-    def __init__(self):
-        self.proc = subprocess.Popen([MEMHOG], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True, bufsize=1)
+    def __init__(self, argv=None):
+        self.proc = subprocess.Popen(argv or [MEMHOG], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, bufsize=1)
         ready = self.proc.stdout.readline().split()
         if not ready or ready[0] != "ready":
             raise RuntimeError(f"memhog did not start: {ready}")
@@ -76,6 +77,26 @@ class Memhog:
 
     def __exit__(self, *exc):
         self.close()
+
+
+class PrivateMemhogs:
+    """Copies of memhog, its dynamic loader and libc in a folder of their own, for memhogs that
+    share their file pages with no process outside the test: the Pss of an idle process moves
+    whenever another process that maps the same library starts or exits (about 70 kB for one
+    more memhog on the system), which a test that wants idle totals to stay put cannot have.
+    `argv()` runs memhog through the copied loader (its name is then the loader's)."""
+
+    LOADER = "/lib64/ld-linux-x86-64.so.2"
+    LIBC = "/lib/x86_64-linux-gnu/libc.so.6"
+
+    def __init__(self, folder):
+        self.folder = folder
+        for path in (MEMHOG, self.LOADER, self.LIBC):
+            shutil.copy2(os.path.realpath(path), os.path.join(folder, os.path.basename(path)))
+
+    def argv(self):
+        return [os.path.join(self.folder, os.path.basename(self.LOADER)), "--library-path",
+                self.folder, os.path.join(self.folder, os.path.basename(MEMHOG))]
 
 
 class MmapRuns:
