@@ -59,6 +59,12 @@ class Memhog:
             raise RuntimeError(f"memhog {line!r}: {reply!r}")
         return reply[2:].strip()
 
+    @property
+    def name(self):
+        """The name the kernel gives it (memhog, or the loader's name under PrivateMemhogs)."""
+        with open(f"/proc/{self.pid}/comm") as f:
+            return f.read().strip()
+
     def close(self):
         if self.proc.poll() is None:
             try:

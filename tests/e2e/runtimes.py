@@ -129,7 +129,8 @@ class Run:
             a_path, b_path = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
             self.before_reply = hog.cmd(stat) if stat else []
             self._snapshot(hog.pid, a_path)
-            self.replies = [hog.cmd(c) for c in ([command] if isinstance(command, str) else command)]
+            commands = [command] if isinstance(command, str) else command
+            self.replies = [hog.cmd(c) for c in commands]
             self.after_reply = self.replies[-1]
             self._snapshot(hog.pid, b_path)
             with open(a_path) as f:

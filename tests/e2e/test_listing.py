@@ -9,8 +9,8 @@ import subprocess
 import sys
 import tempfile
 
-from harness import (FIXTURES, MEMSNAP, Memhog, fixture, kernel_kb, memsnap, memsnap_json,
-                     read_tsv, unittest)
+from harness import (FIXTURES, MEMSNAP, Memhog, PrivateMemhogs, fixture, kernel_kb, memsnap,
+                     memsnap_json, read_tsv, unittest)
 
 sys.path.insert(0, FIXTURES)
 import expected_rules  # noqa: E402  (the fixtures' independent rule implementation)
@@ -129,7 +129,9 @@ class FixtureListing(unittest.TestCase):
         self.assertEqual(ohos["js_heap"], rows["ark ts heap"]["pss"] + rows["arkts-static heap"]["pss"])
 
     def test_live_fast_and_full_agree_for_a_quiet_process(self):
-        with Memhog() as hog:
+        # Quiet: on private copies of its files (harness.PrivateMemhogs), so its Pss does not
+        # move with processes that start or exit between the two listings.
+        with tempfile.TemporaryDirectory() as d, Memhog(PrivateMemhogs(d).argv()) as hog:
             hog.cmd("brk 8")
             fast = [p for p in memsnap_json("--mem")["processes"] if p["pid"] == hog.pid][0]
             full = [p for p in memsnap_json("--mem", "--categories")["processes"] if p["pid"] == hog.pid][0]
