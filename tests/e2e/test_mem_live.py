@@ -78,9 +78,11 @@ class MemOnRealProcess(unittest.TestCase):
 
 class MemErrors(unittest.TestCase):
     def test_no_such_pid(self):
-        r = memsnap("--mem", "424242")
+        with open("/proc/sys/kernel/pid_max") as f:
+            pid = int(f.read()) + 1  # above every PID the kernel gives
+        r = memsnap("--mem", str(pid))
         self.assertEqual(r.returncode, 3)
-        self.assertEqual(r.stderr, "memsnap: no process 424242\n")
+        self.assertEqual(r.stderr, f"memsnap: no process {pid}\n")
 
     def test_no_such_name(self):
         r = memsnap("--mem", "no-such-process-name")
