@@ -80,8 +80,9 @@ class Budget(unittest.TestCase):
                                                "--duration", "2500ms", during=grow_once)
         # 50 ticks in 2.5 s; an idle process moves by shared pages only (kB): one full read
         # at the start, then one after the brk (two when a look lands while the 12 MiB are
-        # being touched and sees part of it), none for 60 ticks (never reached).
-        self.assertIn(len(lines), (2, 3), err)
+        # being touched and sees part of it, three when the touching outlasts a 50 ms tick on
+        # a loaded machine), none for 60 ticks (never reached).
+        self.assertIn(len(lines), (2, 3, 4), err)
         samples = [json.loads(l) for l in lines]
         first, second = samples[0], samples[-1]
         for later in samples[1:]:
