@@ -124,11 +124,16 @@ class MmapRuns:
                 lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
                 if any(lo < s + length and s < hi for s in starts):
                     self.runs.add((lo, hi))
-        is_round = [lo % self.UNIT == 0 and (hi - lo) % self.UNIT == 0 for lo, hi in self.runs]
-        sizes = [(hi - lo) // 1024 for lo, hi in self.runs]
-        self.round_kb = sum(kb for kb, r in zip(sizes, is_round) if r)
-        self.merged_kb = sum(kb for kb, r in zip(sizes, is_round) if not r)
-        self.all_round = all(is_round)
+        self.round_kb = self.merged_kb = 0
+        for lo, hi in self.runs:
+            if lo % self.UNIT == 0 and (hi - lo) % self.UNIT == 0:
+                self.round_kb += (hi - lo) // 1024
+            else:
+                self.merged_kb += (hi - lo) // 1024
+
+    @property
+    def all_round(self):
+        return self.merged_kb == 0
 
     def __repr__(self):
         return f"mappings {sorted((hex(lo), hex(hi)) for lo, hi in self.runs)}"

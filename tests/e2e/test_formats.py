@@ -18,7 +18,8 @@ import subprocess
 import tempfile
 import time
 
-from harness import FIXTURES, MEMSNAP, Memhog, PrivateMemhogs, memsnap, memsnap_json, read_tsv, unittest
+from harness import (FIXTURES, MEMSNAP, Memhog, PrivateMemhogs, memsnap, memsnap_json, read_tsv,
+                     unittest)
 
 COUNTERS = ["pss", "rss", "size", "shared_clean", "shared_dirty", "private_clean",
             "private_dirty", "swap", "swap_pss"]

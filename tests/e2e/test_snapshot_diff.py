@@ -59,11 +59,12 @@ class Scratch(unittest.TestCase):
             self.assertEqual(r.returncode, code, r.stdout)
         return d
 
-    def around(self, hog, command):
-        """Snapshots before and after `command`; returns the two paths."""
-        a = self.snap(hog.pid, "a.json")
+    def around(self, hog, command, *args):
+        """Snapshots (memsnap snapshot ... `args`) before and after `command`; returns the two
+        paths."""
+        a = self.snap(hog.pid, "a.json", *args)
         hog.cmd(command)
-        b = self.snap(hog.pid, "b.json")
+        b = self.snap(hog.pid, "b.json", *args)
         return a, b
 
 
@@ -88,9 +89,7 @@ class Verdicts(Scratch):
         # --no-infer: hidumper's own rows, where every unnamed mapping is AnonPage other, so the
         # shape the kernel gives the mmap (harness.MmapRuns) does not matter to this rule.
         with Memhog() as hog:
-            a = self.snap(hog.pid, "a.json", "--no-infer")
-            hog.cmd("mmap 48")
-            b = self.snap(hog.pid, "b.json", "--no-infer")
+            a, b = self.around(hog, "mmap 48", "--no-infer")
         # memhog is no JS runtime: the mmap is memory no runtime claims, named as such (exit 1,
         # not "nothing grew").
         auto = self.diff_json(a, b, code=1)

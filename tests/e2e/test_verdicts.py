@@ -61,12 +61,11 @@ class Unclaimed(Base):
             runs = MmapRuns(hog.pid, starts, 2 << 20)
             b = self.snap(hog.pid, "b.json")
             _, err = w.communicate(timeout=60)
-        round_runs = runs.all_round
-        group = "anon" if round_runs else "native"
+        group = "anon" if runs.all_round else "native"
         d = self.diff(a, b, code=1)
         self.assertEqual([v["group"] for v in d["verdicts"]], [group], (d["verdicts"], runs))
         head = d["verdicts"][0]["headline"]
-        if round_runs:
+        if runs.all_round:
             self.assertTrue(head.startswith("AnonPage other +"), head)
             self.assertIn("new mapping", head)
             self.assertIn("unattributed anonymous memory", head)

@@ -136,8 +136,8 @@ class Budget(unittest.TestCase):
         self.assertLessEqual(cpu, share * wall + 2 * full_cpu + 0.05, (cpu, wall, full_cpu, err))
         self.assertLessEqual(float(m.group(3)), pct + 100 * full_cpu / wall + 1, err)
         # So the full reads number at most the budget's share of the wall time over one read's
-        # cost, plus the one that crosses it and the first (a read measured alone may cost 30 %
-        # more than in the watch: caches, load). Without the budget every one of the 20 ticks
+        # cost, plus the one that crosses it and the first (a read in this watch may cost 30 %
+        # less than in the watches that measured it: caches, load). Without the budget every one of the 20 ticks
         # would be a full read (the rollup moves by 2 MiB at each).
         cap = share * wall / (0.7 * per_read) + 2
         self.assertLess(cap, 20, (per_read, pct))
